@@ -1,0 +1,33 @@
+with
+
+source as (
+    select * from {{ source('salesforce', 'account') }}
+),
+
+renamed as (
+    select
+        {{ safe_cast('id', dbt.type_string()) }} as account_id,
+        {{ safe_cast('name', dbt.type_string()) }} as account_name,
+        {{ safe_cast('industry', dbt.type_string()) }} as industry,
+        {{ safe_cast('number_of_employees', dbt.type_bigint()) }} as employee_count,
+        {{ safe_cast('billing_country', dbt.type_string()) }} as billing_country,
+        {{ safe_cast('type', dbt.type_string()) }} as account_type,
+        {{ safe_cast('owner_id', dbt.type_string()) }} as owner_user_id,
+        {{ safe_cast('created_date', dbt.type_timestamp()) }} as created_at,
+        coalesce({{ safe_cast('is_deleted', dbt.type_boolean()) }}, false) as is_deleted,
+        {{ safe_cast('system_modstamp', dbt.type_timestamp()) }} as modified_at
+    from source
+),
+
+latest as (
+    {{ latest_versions('renamed', 'account_id', 'modified_at') }}
+),
+
+checked as (
+    select
+        *,
+        {{ quarantine_reason('account_id') }} as quarantine_reason
+    from latest
+)
+
+select * from checked

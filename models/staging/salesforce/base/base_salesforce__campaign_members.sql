@@ -1,0 +1,55 @@
+with
+
+source as (
+    select * from {{ source('salesforce', 'campaign_member') }}
+),
+
+campaigns as (
+    select campaign_id from {{ ref('base_salesforce__campaigns') }}
+    where not is_deleted
+),
+
+leads as (
+    select lead_id from {{ ref('base_salesforce__leads') }}
+    where not is_deleted
+),
+
+contacts as (
+    select contact_id from {{ ref('base_salesforce__contacts') }}
+    where not is_deleted
+),
+
+renamed as (
+    select
+        {{ safe_cast('id', dbt.type_string()) }} as campaign_member_id,
+        {{ safe_cast('campaign_id', dbt.type_string()) }} as campaign_id,
+        {{ safe_cast('lead_id', dbt.type_string()) }} as lead_id,
+        {{ safe_cast('contact_id', dbt.type_string()) }} as contact_id,
+        {{ safe_cast('status', dbt.type_string()) }} as member_status,
+        coalesce({{ safe_cast('has_responded', dbt.type_boolean()) }}, false) as has_responded,
+        {{ safe_cast('first_responded_date', 'date') }} as first_responded_date,
+        {{ safe_cast('created_date', dbt.type_timestamp()) }} as created_at,
+        coalesce({{ safe_cast('is_deleted', dbt.type_boolean()) }}, false) as is_deleted,
+        {{ safe_cast('system_modstamp', dbt.type_timestamp()) }} as modified_at
+    from source
+),
+
+latest as (
+    {{ latest_versions('renamed', 'campaign_member_id', 'modified_at') }}
+),
+
+checked as (
+    select
+        latest.*,
+        {{ quarantine_reason('latest.campaign_member_id', [
+            ['campaigns.campaign_id is null', 'orphan_campaign_id'],
+            ['latest.lead_id is not null and leads.lead_id is null', 'orphan_lead_id'],
+            ['latest.contact_id is not null and contacts.contact_id is null', 'orphan_contact_id'],
+        ]) }} as quarantine_reason
+    from latest
+    left join campaigns on latest.campaign_id = campaigns.campaign_id
+    left join leads on latest.lead_id = leads.lead_id
+    left join contacts on latest.contact_id = contacts.contact_id
+)
+
+select * from checked

@@ -1,0 +1,40 @@
+with
+
+source as (
+    select * from {{ source('salesforce', 'contact') }}
+),
+
+accounts as (
+    select account_id from {{ ref('base_salesforce__accounts') }}
+    where not is_deleted
+),
+
+renamed as (
+    -- Names, emails and phones stay behind: nothing downstream needs them.
+    select
+        {{ safe_cast('id', dbt.type_string()) }} as contact_id,
+        {{ safe_cast('account_id', dbt.type_string()) }} as account_id,
+        {{ safe_cast('title', dbt.type_string()) }} as title,
+        {{ safe_cast('lead_source', dbt.type_string()) }} as lead_source,
+        {{ safe_cast('owner_id', dbt.type_string()) }} as owner_user_id,
+        {{ safe_cast('created_date', dbt.type_timestamp()) }} as created_at,
+        coalesce({{ safe_cast('is_deleted', dbt.type_boolean()) }}, false) as is_deleted,
+        {{ safe_cast('system_modstamp', dbt.type_timestamp()) }} as modified_at
+    from source
+),
+
+latest as (
+    {{ latest_versions('renamed', 'contact_id', 'modified_at') }}
+),
+
+checked as (
+    select
+        latest.*,
+        {{ quarantine_reason('latest.contact_id', [
+            ['latest.account_id is not null and accounts.account_id is null', 'orphan_account_id'],
+        ]) }} as quarantine_reason
+    from latest
+    left join accounts on latest.account_id = accounts.account_id
+)
+
+select * from checked

@@ -1,0 +1,49 @@
+with
+
+source as (
+    select * from {{ source('salesforce', 'event') }}
+),
+
+people as (
+    select lead_id as person_id from {{ ref('base_salesforce__leads') }}
+    where not is_deleted
+    union all
+    select contact_id as person_id from {{ ref('base_salesforce__contacts') }}
+    where not is_deleted
+),
+
+renamed as (
+    select
+        {{ safe_cast('id', dbt.type_string()) }} as event_id,
+        {{ safe_cast('who_id', dbt.type_string()) }} as lead_or_contact_id,
+        {{ safe_cast('what_id', dbt.type_string()) }} as related_record_id,
+        {{ safe_cast('owner_id', dbt.type_string()) }} as owner_user_id,
+        {{ safe_cast('subject', dbt.type_string()) }} as subject,
+        {{ safe_cast('type', dbt.type_string()) }} as event_type,
+        {{ safe_cast('event_subtype', dbt.type_string()) }} as event_subtype,
+        {{ safe_cast('activity_date', 'date') }} as activity_date,
+        {{ safe_cast('start_date_time', dbt.type_timestamp()) }} as starts_at,
+        {{ safe_cast('end_date_time', dbt.type_timestamp()) }} as ends_at,
+        {{ safe_cast('duration_in_minutes', dbt.type_bigint()) }} as duration_minutes,
+        {{ safe_cast('created_date', dbt.type_timestamp()) }} as created_at,
+        coalesce({{ safe_cast('is_deleted', dbt.type_boolean()) }}, false) as is_deleted,
+        {{ safe_cast('system_modstamp', dbt.type_timestamp()) }} as modified_at
+    from source
+),
+
+latest as (
+    {{ latest_versions('renamed', 'event_id', 'modified_at') }}
+),
+
+checked as (
+    select
+        latest.*,
+        {{ quarantine_reason('latest.event_id', [
+            ['latest.lead_or_contact_id is not null and people.person_id is null', 'orphan_who_id'],
+            ['latest.created_at > ' ~ latest_possible_timestamp(), 'timestamp_in_future'],
+        ]) }} as quarantine_reason
+    from latest
+    left join people on latest.lead_or_contact_id = people.person_id
+)
+
+select * from checked

@@ -1,0 +1,46 @@
+with
+
+source as (
+    select * from {{ source('salesforce', 'lead_history') }}
+),
+
+leads as (
+    select lead_id from {{ ref('base_salesforce__leads') }}
+    where not is_deleted
+),
+
+known_statuses as (
+    select lead_status from {{ ref('funnel_stage_map') }}
+),
+
+renamed as (
+    select
+        {{ safe_cast('id', dbt.type_string()) }} as lead_field_change_id,
+        {{ safe_cast('lead_id', dbt.type_string()) }} as lead_id,
+        {{ safe_cast('field', dbt.type_string()) }} as field_name,
+        {{ safe_cast('old_value', dbt.type_string()) }} as old_value,
+        {{ safe_cast('new_value', dbt.type_string()) }} as new_value,
+        {{ safe_cast('created_by_id', dbt.type_string()) }} as changed_by_user_id,
+        {{ safe_cast('created_date', dbt.type_timestamp()) }} as changed_at,
+        coalesce({{ safe_cast('is_deleted', dbt.type_boolean()) }}, false) as is_deleted
+    from source
+),
+
+latest as (
+    -- History rows never change; several copies of one id are replays of the same row.
+    {{ latest_versions('renamed', 'lead_field_change_id', 'changed_at') }}
+),
+
+checked as (
+    select
+        latest.*,
+        {{ quarantine_reason('latest.lead_field_change_id', [
+            ['leads.lead_id is null', 'orphan_lead_id'],
+            ["latest.field_name = 'Status' and known_statuses.lead_status is null", 'unknown_status'],
+        ]) }} as quarantine_reason
+    from latest
+    left join leads on latest.lead_id = leads.lead_id
+    left join known_statuses on latest.new_value = known_statuses.lead_status
+)
+
+select * from checked

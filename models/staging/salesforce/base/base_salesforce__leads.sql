@@ -1,0 +1,59 @@
+with
+
+source as (
+    select * from {{ source('salesforce', 'lead') }}
+),
+
+users as (
+    select user_id from {{ ref('base_salesforce__users') }}
+    where not is_deleted
+),
+
+known_statuses as (
+    select lead_status from {{ ref('funnel_stage_map') }}
+),
+
+renamed as (
+    -- Names, emails and phones stay behind: nothing downstream needs them.
+    select
+        {{ safe_cast('id', dbt.type_string()) }} as lead_id,
+        {{ safe_cast('created_date', dbt.type_timestamp()) }} as created_at,
+        {{ safe_cast('owner_id', dbt.type_string()) }} as owner_user_id,
+        {{ safe_cast('status', dbt.type_string()) }} as lead_status,
+        {{ safe_cast('lead_source', dbt.type_string()) }} as lead_source,
+        {{ safe_cast('company', dbt.type_string()) }} as company_name,
+        {{ safe_cast('industry', dbt.type_string()) }} as industry,
+        {{ safe_cast('title', dbt.type_string()) }} as title,
+        {{ safe_cast('country', dbt.type_string()) }} as country,
+        {{ safe_cast('number_of_employees', dbt.type_bigint()) }} as employee_count,
+        {{ safe_cast('rating', dbt.type_string()) }} as rating,
+        coalesce({{ safe_cast('is_converted', dbt.type_boolean()) }}, false) as is_converted,
+        {{ safe_cast('converted_date', dbt.type_timestamp()) }} as converted_at,
+        {{ safe_cast('converted_contact_id', dbt.type_string()) }} as converted_contact_id,
+        {{ safe_cast('converted_account_id', dbt.type_string()) }} as converted_account_id,
+        {{ safe_cast('converted_opportunity_id', dbt.type_string()) }} as converted_opportunity_id,
+        {{ safe_cast('disqualified_reason_c', dbt.type_string()) }} as disqualified_reason,
+        {{ safe_cast('recycled_reason_c', dbt.type_string()) }} as recycled_reason,
+        coalesce({{ safe_cast('is_deleted', dbt.type_boolean()) }}, false) as is_deleted,
+        {{ safe_cast('system_modstamp', dbt.type_timestamp()) }} as modified_at
+    from source
+),
+
+latest as (
+    {{ latest_versions('renamed', 'lead_id', 'modified_at') }}
+),
+
+checked as (
+    select
+        latest.*,
+        {{ quarantine_reason('latest.lead_id', [
+            ['latest.owner_user_id is not null and users.user_id is null', 'orphan_owner_id'],
+            ['latest.lead_status is null or known_statuses.lead_status is null', 'unknown_status'],
+            ['latest.converted_at < latest.created_at', 'converted_before_created'],
+        ]) }} as quarantine_reason
+    from latest
+    left join users on latest.owner_user_id = users.user_id
+    left join known_statuses on latest.lead_status = known_statuses.lead_status
+)
+
+select * from checked

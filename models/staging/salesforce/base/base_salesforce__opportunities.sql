@@ -1,0 +1,48 @@
+with
+
+source as (
+    select * from {{ source('salesforce', 'opportunity') }}
+),
+
+accounts as (
+    select account_id from {{ ref('base_salesforce__accounts') }}
+    where not is_deleted
+),
+
+renamed as (
+    select
+        {{ safe_cast('id', dbt.type_string()) }} as opportunity_id,
+        {{ safe_cast('account_id', dbt.type_string()) }} as account_id,
+        {{ safe_cast('owner_id', dbt.type_string()) }} as owner_user_id,
+        {{ safe_cast('name', dbt.type_string()) }} as opportunity_name,
+        {{ safe_cast('stage_name', dbt.type_string()) }} as stage_name,
+        {{ safe_cast('amount', dbt.type_numeric()) }} as opportunity_amount,
+        {{ safe_cast('probability', dbt.type_numeric()) }} / 100.0 as win_probability_rate,
+        {{ safe_cast('close_date', 'date') }} as close_date,
+        {{ safe_cast('created_date', dbt.type_timestamp()) }} as created_at,
+        coalesce({{ safe_cast('is_closed', dbt.type_boolean()) }}, false) as is_closed,
+        coalesce({{ safe_cast('is_won', dbt.type_boolean()) }}, false) as is_won,
+        {{ safe_cast('lead_source', dbt.type_string()) }} as lead_source,
+        {{ safe_cast('campaign_id', dbt.type_string()) }} as campaign_id,
+        {{ safe_cast('type', dbt.type_string()) }} as opportunity_type,
+        {{ safe_cast('forecast_category', dbt.type_string()) }} as forecast_category,
+        coalesce({{ safe_cast('is_deleted', dbt.type_boolean()) }}, false) as is_deleted,
+        {{ safe_cast('system_modstamp', dbt.type_timestamp()) }} as modified_at
+    from source
+),
+
+latest as (
+    {{ latest_versions('renamed', 'opportunity_id', 'modified_at') }}
+),
+
+checked as (
+    select
+        latest.*,
+        {{ quarantine_reason('latest.opportunity_id', [
+            ['latest.account_id is not null and accounts.account_id is null', 'orphan_account_id'],
+        ]) }} as quarantine_reason
+    from latest
+    left join accounts on latest.account_id = accounts.account_id
+)
+
+select * from checked

@@ -1,0 +1,46 @@
+with
+
+source as (
+    select * from {{ source('salesforce', 'opportunity_contact_role') }}
+),
+
+opportunities as (
+    select opportunity_id from {{ ref('base_salesforce__opportunities') }}
+    where not is_deleted
+),
+
+contacts as (
+    select contact_id from {{ ref('base_salesforce__contacts') }}
+    where not is_deleted
+),
+
+renamed as (
+    select
+        {{ safe_cast('id', dbt.type_string()) }} as opportunity_contact_role_id,
+        {{ safe_cast('opportunity_id', dbt.type_string()) }} as opportunity_id,
+        {{ safe_cast('contact_id', dbt.type_string()) }} as contact_id,
+        {{ safe_cast('role', dbt.type_string()) }} as contact_role,
+        coalesce({{ safe_cast('is_primary', dbt.type_boolean()) }}, false) as is_primary,
+        {{ safe_cast('created_date', dbt.type_timestamp()) }} as created_at,
+        coalesce({{ safe_cast('is_deleted', dbt.type_boolean()) }}, false) as is_deleted,
+        {{ safe_cast('system_modstamp', dbt.type_timestamp()) }} as modified_at
+    from source
+),
+
+latest as (
+    {{ latest_versions('renamed', 'opportunity_contact_role_id', 'modified_at') }}
+),
+
+checked as (
+    select
+        latest.*,
+        {{ quarantine_reason('latest.opportunity_contact_role_id', [
+            ['opportunities.opportunity_id is null', 'orphan_opportunity_id'],
+            ['contacts.contact_id is null', 'orphan_contact_id'],
+        ]) }} as quarantine_reason
+    from latest
+    left join opportunities on latest.opportunity_id = opportunities.opportunity_id
+    left join contacts on latest.contact_id = contacts.contact_id
+)
+
+select * from checked

@@ -1,0 +1,42 @@
+with
+
+source as (
+    select * from {{ source('salesforce', 'opportunity_history') }}
+),
+
+opportunities as (
+    select opportunity_id from {{ ref('base_salesforce__opportunities') }}
+    where not is_deleted
+),
+
+renamed as (
+    select
+        {{ safe_cast('id', dbt.type_string()) }} as opportunity_stage_change_id,
+        {{ safe_cast('opportunity_id', dbt.type_string()) }} as opportunity_id,
+        {{ safe_cast('stage_name', dbt.type_string()) }} as stage_name,
+        {{ safe_cast('amount', dbt.type_numeric()) }} as opportunity_amount,
+        {{ safe_cast('probability', dbt.type_numeric()) }} / 100.0 as win_probability_rate,
+        {{ safe_cast('close_date', 'date') }} as close_date,
+        {{ safe_cast('forecast_category', dbt.type_string()) }} as forecast_category,
+        {{ safe_cast('created_by_id', dbt.type_string()) }} as changed_by_user_id,
+        {{ safe_cast('created_date', dbt.type_timestamp()) }} as changed_at,
+        coalesce({{ safe_cast('is_deleted', dbt.type_boolean()) }}, false) as is_deleted
+    from source
+),
+
+latest as (
+    -- History rows never change; several copies of one id are replays of the same row.
+    {{ latest_versions('renamed', 'opportunity_stage_change_id', 'changed_at') }}
+),
+
+checked as (
+    select
+        latest.*,
+        {{ quarantine_reason('latest.opportunity_stage_change_id', [
+            ['opportunities.opportunity_id is null', 'orphan_opportunity_id'],
+        ]) }} as quarantine_reason
+    from latest
+    left join opportunities on latest.opportunity_id = opportunities.opportunity_id
+)
+
+select * from checked

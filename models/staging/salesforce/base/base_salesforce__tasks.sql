@@ -1,0 +1,50 @@
+with
+
+source as (
+    select * from {{ source('salesforce', 'task') }}
+),
+
+people as (
+    select lead_id as person_id from {{ ref('base_salesforce__leads') }}
+    where not is_deleted
+    union all
+    select contact_id as person_id from {{ ref('base_salesforce__contacts') }}
+    where not is_deleted
+),
+
+renamed as (
+    select
+        {{ safe_cast('id', dbt.type_string()) }} as task_id,
+        {{ safe_cast('who_id', dbt.type_string()) }} as lead_or_contact_id,
+        {{ safe_cast('what_id', dbt.type_string()) }} as related_record_id,
+        {{ safe_cast('owner_id', dbt.type_string()) }} as owner_user_id,
+        {{ safe_cast('subject', dbt.type_string()) }} as subject,
+        {{ safe_cast('type', dbt.type_string()) }} as task_type,
+        {{ safe_cast('task_subtype', dbt.type_string()) }} as task_subtype,
+        {{ safe_cast('status', dbt.type_string()) }} as task_status,
+        coalesce({{ safe_cast('is_closed', dbt.type_boolean()) }}, false) as is_closed,
+        {{ safe_cast('activity_date', 'date') }} as activity_date,
+        {{ safe_cast('completed_date_time', dbt.type_timestamp()) }} as completed_at,
+        {{ safe_cast('created_date', dbt.type_timestamp()) }} as created_at,
+        coalesce({{ safe_cast('is_deleted', dbt.type_boolean()) }}, false) as is_deleted,
+        {{ safe_cast('system_modstamp', dbt.type_timestamp()) }} as modified_at
+    from source
+),
+
+latest as (
+    {{ latest_versions('renamed', 'task_id', 'modified_at') }}
+),
+
+checked as (
+    select
+        latest.*,
+        {{ quarantine_reason('latest.task_id', [
+            ['latest.lead_or_contact_id is not null and people.person_id is null', 'orphan_who_id'],
+            ['latest.completed_at > ' ~ latest_possible_timestamp()
+                ~ ' or latest.created_at > ' ~ latest_possible_timestamp(), 'timestamp_in_future'],
+        ]) }} as quarantine_reason
+    from latest
+    left join people on latest.lead_or_contact_id = people.person_id
+)
+
+select * from checked

@@ -1,0 +1,33 @@
+with
+
+source as (
+    select * from {{ source('salesforce', 'user') }}
+),
+
+renamed as (
+    select
+        {{ safe_cast('id', dbt.type_string()) }} as user_id,
+        {{ safe_cast('manager_id', dbt.type_string()) }} as manager_user_id,
+        {{ safe_cast('user_role', dbt.type_string()) }} as user_role,
+        {{ safe_cast('team', dbt.type_string()) }} as team_name,
+        {{ safe_cast('territory', dbt.type_string()) }} as territory,
+        {{ safe_cast('time_zone_sid_key', dbt.type_string()) }} as time_zone,
+        {{ safe_cast('is_active', dbt.type_boolean()) }} as is_active,
+        {{ safe_cast('created_date', dbt.type_timestamp()) }} as created_at,
+        coalesce({{ safe_cast('is_deleted', dbt.type_boolean()) }}, false) as is_deleted,
+        {{ safe_cast('system_modstamp', dbt.type_timestamp()) }} as modified_at
+    from source
+),
+
+latest as (
+    {{ latest_versions('renamed', 'user_id', 'modified_at') }}
+),
+
+checked as (
+    select
+        *,
+        {{ quarantine_reason('user_id') }} as quarantine_reason
+    from latest
+)
+
+select * from checked

@@ -1,0 +1,1 @@
+"""Sales–marketing shared-metrics warehouse: Python side (generator, settings, refresh helpers)."""

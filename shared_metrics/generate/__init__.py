@@ -1,0 +1,1 @@
+"""Synthetic Salesforce landing zone with planted truth and injected defects."""

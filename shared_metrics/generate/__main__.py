@@ -1,0 +1,3 @@
+from shared_metrics.generate.cli import main
+
+main()

@@ -1,0 +1,112 @@
+"""The planted truth: every rate and distribution the generator draws from.
+
+Tests compare the warehouse's numbers with these (through ``_truth.json``), so they are written down once,
+here, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+DEFAULT_AS_OF = dt.date(2026, 11, 1)  # fixed so that a seed always gives the same data
+HISTORY_DAYS = 730
+CHUNK_LEADS = 250_000  # fixed: the output for a seed must not depend on how the work is split
+# Cohorts created this many days before as-of have finished every stage (the longest path is < 365 days).
+MATURE_AFTER_DAYS = 365
+
+LEAD_SOURCES = [
+    "Web", "Paid Search", "Webinar", "Event", "Content Syndication", "Email",
+    "Outbound Prospecting", "Partner", "Referral",
+]
+LEAD_SOURCE_SHARE = np.array([0.20, 0.14, 0.10, 0.08, 0.12, 0.08, 0.16, 0.07, 0.05])
+SEGMENTS = ["SMB", "Mid-Market", "Enterprise"]
+# Segment mix per lead source (rows follow LEAD_SOURCES).
+SEGMENT_SHARE_BY_SOURCE = np.array([
+    [0.60, 0.30, 0.10], [0.55, 0.32, 0.13], [0.40, 0.38, 0.22], [0.30, 0.40, 0.30], [0.50, 0.35, 0.15],
+    [0.50, 0.33, 0.17], [0.20, 0.40, 0.40], [0.35, 0.40, 0.25], [0.40, 0.35, 0.25],
+])
+EMPLOYEE_RANGE_BY_SEGMENT = [(1, 199), (200, 1999), (2000, 200_000)]
+TERRITORY_COUNTRIES = {
+    "North America": ["United States", "United States", "United States", "Canada"],
+    "Latin America": ["Brazil", "Mexico", "Argentina"],
+    "UK & Ireland": ["United Kingdom", "United Kingdom", "Ireland"],
+    "DACH": ["Germany", "Germany", "Austria", "Switzerland"],
+    "APAC": ["Australia", "New Zealand", "Singapore"],
+    "Japan": ["Japan"],
+}
+TERRITORY_SHARE = np.array([0.42, 0.08, 0.13, 0.13, 0.14, 0.10])
+
+# Stage conversion given the previous stage, per lead source (rows) and the segment multiplier (columns).
+STAGES = ["Lead", "MQL", "SAL", "SQL", "Opportunity", "Won"]
+STAGE_RATE_BY_SOURCE = {
+    #            Web   Paid  Webin Event CSynd Email Outb  Partn Refer
+    "MQL":         [0.30, 0.22, 0.35, 0.28, 0.12, 0.18, 0.45, 0.40, 0.50],
+    "SAL":         [0.75, 0.65, 0.70, 0.70, 0.50, 0.60, 0.85, 0.80, 0.85],
+    "SQL":         [0.50, 0.40, 0.45, 0.50, 0.30, 0.35, 0.55, 0.60, 0.65],
+    "Opportunity": [0.60, 0.55, 0.60, 0.65, 0.45, 0.50, 0.70, 0.70, 0.75],
+    "Won":         [0.28, 0.24, 0.27, 0.30, 0.20, 0.22, 0.25, 0.33, 0.38],
+}
+STAGE_MULTIPLIER_BY_SEGMENT = {
+    "MQL": [1.00, 1.10, 1.20],
+    "SAL": [1.00, 0.95, 0.90],
+    "SQL": [1.00, 1.05, 1.10],
+    "Opportunity": [1.00, 1.00, 0.95],
+    "Won": [1.10, 0.95, 0.80],
+}
+# Each campaign multiplies the Lead->MQL rate of the leads it sources by a lognormal lift.
+CAMPAIGN_LIFT_SIGMA = 0.30
+SKIP_SAL_STATUS_RATE = 0.06  # share of SQLs whose history jumps from MQL straight to SQL
+RECYCLE_BEFORE_ACCEPT_RATE = 0.08  # accepted leads that were recycled once before being accepted
+
+# Where a lead that stops at a stage ends up (status, share); reasons are drawn uniformly.
+EXIT_BY_LAST_STAGE = {
+    "Lead": [("Open - Not Contacted", 0.35), ("Nurturing", 0.35), ("Disqualified", 0.30)],
+    "MQL": [("Marketing Qualified", 0.20), ("Recycled", 0.50), ("Disqualified", 0.30)],
+    "SAL": [("Sales Accepted", 0.20), ("Recycled", 0.40), ("Disqualified", 0.40)],
+    "SQL": [("Sales Qualified", 0.20), ("Recycled", 0.30), ("Disqualified", 0.50)],
+}
+DISQUALIFIED_REASONS = ["No budget", "Bad fit", "Competitor", "Student or job seeker", "Invalid contact data",
+                        "Lost to competitor", "No decision"]
+RECYCLED_REASONS = ["No response", "Not ready to buy", "Timing", "Wrong contact"]
+
+# Stage timing (days, lognormal median and sigma, clipped).
+DAYS_TO_MQL = (2.0, 1.0, 0.01, 45.0)
+DAYS_MQL_TO_SAL = (1.5, 0.9, 0.05, 20.0)
+DAYS_SAL_TO_SQL = (7.0, 0.8, 0.05, 40.0)
+DAYS_SQL_TO_OPPORTUNITY = (4.0, 0.8, 0.05, 30.0)
+DAYS_TO_EXIT = (10.0, 0.8, 0.5, 60.0)
+SALES_CYCLE_DAYS_BY_SEGMENT = [(30.0, 0.5, 7.0, 180.0), (60.0, 0.5, 7.0, 180.0), (90.0, 0.5, 7.0, 180.0)]
+AMOUNT_BY_SEGMENT = [(12_000.0, 0.6), (45_000.0, 0.6), (150_000.0, 0.7)]  # lognormal median, sigma
+
+# Sales SLA behaviour. Targets equal the defaults in seeds/sla_targets.csv (a test checks that).
+SLA_FIRST_TOUCH_TARGET_MINUTES = 240
+SLA_MIN_ATTEMPTS = 3
+SLA_ATTEMPT_WINDOW_BUSINESS_DAYS = 5
+REP_FAST_FIRST_TOUCH_RANGE = (0.35, 0.95)  # per rep: P(first touch within target | touched)
+REP_NEVER_TOUCH_RANGE = (0.02, 0.20)  # per rep: P(never touched | lead not accepted)
+REP_ENOUGH_ATTEMPTS_RANGE = (0.30, 0.90)  # per rep: P(>= K attempts within the window | touched)
+TOUCH_TYPE_SHARE = {"Call": 0.50, "Email": 0.35, "Meeting": 0.15}
+OPEN_TASK_RATE = 0.08  # planned, not yet completed tasks per post-MQL touch: never count as touches
+
+# Injected defects. Extra junk rows carry exactly one defect each; rates are per clean row of the table.
+SUPERSEDED_VERSION_RATE = 0.03
+EXACT_DUPLICATE_RATE = 0.002
+DELETED_LEAD_RATE = 0.01  # cascades to the lead's history, memberships and activities
+DELETED_ACTIVITY_RATE = 0.005  # tasks, events and campaign members, independently
+NULL_ID_RATE = 0.001
+ORPHAN_KEY_RATE = 0.002
+UNKNOWN_STATUS_RATE = 0.002
+IMPOSSIBLE_TIMESTAMP_RATE = 0.001
+UNKNOWN_STATUS_VALUES = ["Qualified - Legacy", "MQL?", "Contacted (old)", "Hot Lead"]
+
+
+def stage_rate_table() -> dict[str, np.ndarray]:
+    """Stage conversion given the previous stage: array [source, segment] per stage, capped below 1."""
+    return {
+        stage: np.minimum(
+            np.outer(STAGE_RATE_BY_SOURCE[stage], STAGE_MULTIPLIER_BY_SEGMENT[stage]), 0.95
+        )
+        for stage in STAGES[1:]
+    }

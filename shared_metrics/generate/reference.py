@@ -1,0 +1,212 @@
+"""Reference data shared by every chunk: reps in teams, campaigns, the calendars and the time window."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from shared_metrics.business_time import DAY, TerritoryCalendar, load_calendars
+from shared_metrics.generate import parameters as P
+from shared_metrics.generate.text import FIRST_NAMES, LAST_NAMES, join, pick, sf_ids
+
+TERRITORIES = list(P.TERRITORY_COUNTRIES)
+REPS_PER_TEAM = 8
+# Campaign type per lead source; Outbound Prospecting has none.
+CAMPAIGN_TYPE_BY_SOURCE = {
+    "Web": "Website", "Paid Search": "Paid Search", "Webinar": "Webinar", "Event": "Trade Show",
+    "Content Syndication": "Content Syndication", "Email": "Email", "Partner": "Partner",
+    "Referral": "Referral Program",
+}
+CAMPAIGN_TYPES = list(CAMPAIGN_TYPE_BY_SOURCE.values())
+COST_PER_RESPONSE_BY_TYPE = {
+    "Website": 25.0, "Paid Search": 90.0, "Webinar": 60.0, "Trade Show": 250.0, "Content Syndication": 45.0,
+    "Email": 8.0, "Partner": 120.0, "Referral Program": 150.0,
+}
+MISSING_ACTUAL_COST_RATE = 0.08
+
+
+def epoch_seconds(day: dt.date) -> int:
+    return (day - dt.date(1970, 1, 1)).days * DAY
+
+
+@dataclass
+class Reps:
+    """Sales reps (lead owners) grouped by segment and territory; managers are not in here."""
+
+    number: np.ndarray  # id numbers
+    segment: np.ndarray
+    territory: np.ndarray
+    group_start: np.ndarray  # first rep of each (segment, territory) group, groups ordered segment-major
+    group_size: np.ndarray
+    p_fast_first_touch: np.ndarray
+    p_never_touched: np.ndarray
+    p_enough_attempts: np.ndarray
+    team: list[str]
+
+
+@dataclass
+class Campaigns:
+    number: np.ndarray
+    type_index: np.ndarray
+    start_day: np.ndarray  # epoch days
+    end_day: np.ndarray
+    lift: np.ndarray
+    lookup_key: np.ndarray  # sorted (type, track, start day) keys, for finding the active campaign
+    lookup_index: np.ndarray
+    tracks: int
+
+
+@dataclass
+class World:
+    seed: int
+    leads: int
+    as_of: int  # epoch seconds
+    start: int  # epoch seconds of the first day leads are created
+    calendars: dict[str, TerritoryCalendar]
+    reps: Reps
+    campaigns: Campaigns
+    user_table: pa.Table
+    campaign_table: pa.Table
+
+    def active_campaign(self, type_index: np.ndarray, track: np.ndarray, day: np.ndarray) -> np.ndarray:
+        """Index of the campaign of each type and track that runs on each day."""
+        c = self.campaigns
+        key = (type_index * c.tracks + track) * 1_000_000 + day
+        position = np.searchsorted(c.lookup_key, key, side="right") - 1
+        return c.lookup_index[position]
+
+
+def _reps(rng: np.random.Generator, leads: int, time_zones: dict[str, str]) -> tuple[Reps, pa.Table]:
+    total_reps = int(np.clip(leads // 1500, 36, 6000))
+    # Reps per (segment, territory) follow the expected lead volume of that group.
+    segment_share = P.LEAD_SOURCE_SHARE @ P.SEGMENT_SHARE_BY_SOURCE
+    share = np.outer(segment_share, P.TERRITORY_SHARE).ravel()
+    group_size = np.maximum(2, np.round(share * total_reps)).astype(np.int64)
+    group_start = np.concatenate([[0], np.cumsum(group_size)[:-1]])
+    n_reps = int(group_size.sum())
+    group = np.repeat(np.arange(len(group_size)), group_size)
+    segment = group // len(TERRITORIES)
+    territory = group % len(TERRITORIES)
+    team_in_group = (np.arange(n_reps) - group_start[group]) // REPS_PER_TEAM
+    team_names = [
+        f"{TERRITORIES[t]} {P.SEGMENTS[s]} {k + 1}" for s, t, k in zip(segment, territory, team_in_group, strict=True)
+    ]
+    # Managers: one per team, numbered after the reps.
+    teams, rep_team = np.unique(np.array(team_names, dtype=object), return_inverse=True)
+    manager_number = n_reps + 1 + np.arange(len(teams))
+    rep_number = 1 + np.arange(n_reps)
+    reps = Reps(
+        number=rep_number,
+        segment=segment,
+        territory=territory,
+        group_start=group_start,
+        group_size=group_size,
+        p_fast_first_touch=rng.uniform(*P.REP_FAST_FIRST_TOUCH_RANGE, n_reps).round(3),
+        p_never_touched=rng.uniform(*P.REP_NEVER_TOUCH_RANGE, n_reps).round(3),
+        p_enough_attempts=rng.uniform(*P.REP_ENOUGH_ATTEMPTS_RANGE, n_reps).round(3),
+        team=team_names,
+    )
+    team_territory = {name: TERRITORIES[t] for name, t in zip(team_names, territory, strict=True)}
+    all_numbers = np.concatenate([rep_number, manager_number])
+    n_users = len(all_numbers)
+    first = pick(FIRST_NAMES, rng.integers(0, len(FIRST_NAMES), n_users))
+    last = pick(LAST_NAMES, rng.integers(0, len(LAST_NAMES), n_users))
+    name = join(first, last, sep=" ")
+    email = join(join(first, last, sep="."), "salesco.example", sep="@")
+    user_territory = [TERRITORIES[t] for t in territory] + [team_territory[t] for t in teams]
+    created = np.datetime64("2023-01-01T09:00:00") + rng.integers(0, 500, n_users).astype("timedelta64[D]")
+    table = pa.table(
+        {
+            "id": sf_ids("user", all_numbers),
+            "name": name,
+            "email": email,
+            "manager_id": pa.concat_arrays([
+                sf_ids("user", manager_number[rep_team]), pa.nulls(len(teams), pa.string())
+            ]),
+            "user_role": ["Sales Rep"] * n_reps + ["Sales Manager"] * len(teams),
+            "team": list(team_names) + list(teams),
+            "territory": user_territory,
+            "time_zone_sid_key": [time_zones[t] for t in user_territory],
+            "is_active": rng.random(n_users) > 0.03,
+            "created_date": created.astype("datetime64[us]"),
+            "is_deleted": np.zeros(n_users, dtype=bool),
+            "system_modstamp": created.astype("datetime64[us]"),
+        }
+    )
+    return reps, table
+
+
+def _campaigns(rng: np.random.Generator, leads: int, first_day: int, last_day: int, as_of_day: int):
+    tracks = int(np.clip(leads // 200_000, 1, 20))
+    rows = []
+    for type_index in range(len(CAMPAIGN_TYPES)):
+        for track in range(tracks):
+            day = first_day - int(rng.integers(30, 90))
+            while day <= last_day:
+                length = int(rng.integers(30, 91))
+                rows.append((type_index, track, day, day + length - 1))
+                day += length
+    type_index, track, start_day, end_day = (np.array(col, dtype=np.int64) for col in zip(*rows, strict=True))
+    n = len(rows)
+    number = 1 + np.arange(n)
+    lift = np.exp(rng.normal(0.0, P.CAMPAIGN_LIFT_SIGMA, n)).round(3)
+    key = (type_index * tracks + track) * 1_000_000 + start_day
+    order = np.argsort(key, kind="stable")
+    campaigns = Campaigns(number, type_index, start_day, end_day, lift, key[order], order, tracks)
+
+    # Budget from the expected responses of the campaign's window; actual cost once it has started.
+    type_share = {CAMPAIGN_TYPE_BY_SOURCE[s]: w for s, w in zip(P.LEAD_SOURCES, P.LEAD_SOURCE_SHARE, strict=True)
+                  if s in CAMPAIGN_TYPE_BY_SOURCE}
+    per_day = np.array([type_share[t] for t in CAMPAIGN_TYPES])[type_index] * leads / P.HISTORY_DAYS / tracks
+    cost_per_response = np.array([COST_PER_RESPONSE_BY_TYPE[t] for t in CAMPAIGN_TYPES])[type_index]
+    budget = np.round(per_day * (end_day - start_day + 1) * cost_per_response * 1.6, -2) + 500.0
+    started = start_day <= as_of_day
+    actual = np.where(started & (rng.random(n) > MISSING_ACTUAL_COST_RATE), budget * rng.uniform(0.7, 1.3, n), np.nan)
+    status = np.where(end_day < as_of_day, "Completed", np.where(started, "In Progress", "Planned"))
+    start_date = start_day.astype("datetime64[D]")
+    created = (start_day - 21).astype("datetime64[D]").astype("datetime64[us]") + np.timedelta64(10, "h")
+    type_names = np.array(CAMPAIGN_TYPES, dtype=object)[type_index]
+    months = np.datetime_as_string(start_date, unit="M")
+    table = pa.table(
+        {
+            "id": sf_ids("campaign", number),
+            "name": [f"{m} {t} #{k}" for m, t, k in zip(months, type_names, number, strict=True)],
+            "type": type_names,
+            "status": status,
+            "start_date": start_date,
+            "end_date": end_day.astype("datetime64[D]"),
+            "budgeted_cost": budget,
+            "actual_cost": pa.array(np.round(actual, 2), from_pandas=True),
+            "is_active": status == "In Progress",
+            "created_date": created,
+            "is_deleted": np.zeros(n, dtype=bool),
+            "system_modstamp": np.minimum(
+                end_day, as_of_day
+            ).astype("datetime64[D]").astype("datetime64[us]") + np.timedelta64(18, "h"),
+        }
+    )
+    return campaigns, table
+
+
+def build_world(leads: int, seed: int, as_of: dt.date) -> World:
+    rng = np.random.default_rng([seed, 1_000_000])
+    start_date = as_of - dt.timedelta(days=P.HISTORY_DAYS)
+    first_day = (start_date - dt.date(1970, 1, 1)).days
+    as_of_day = (as_of - dt.date(1970, 1, 1)).days
+    calendars = load_calendars(start_date - dt.timedelta(days=30), as_of + dt.timedelta(days=120))
+    reps, users = _reps(rng, leads, {name: c.time_zone for name, c in calendars.items()})
+    campaigns, campaign_table = _campaigns(rng, leads, first_day, as_of_day + 60, as_of_day)
+    return World(
+        seed=seed,
+        leads=leads,
+        as_of=epoch_seconds(as_of),
+        start=epoch_seconds(start_date),
+        calendars=calendars,
+        reps=reps,
+        campaigns=campaigns,
+        user_table=users,
+        campaign_table=campaign_table,
+    )

@@ -5,18 +5,15 @@ source as (
 ),
 
 campaigns as (
-    select campaign_id from {{ ref('base_salesforce__campaigns') }}
-    where not is_deleted
+    select campaign_id from {{ ref('stg_salesforce__campaigns') }}
 ),
 
 leads as (
-    select lead_id from {{ ref('base_salesforce__leads') }}
-    where not is_deleted
+    select lead_id from {{ ref('stg_salesforce__leads') }}
 ),
 
 contacts as (
-    select contact_id from {{ ref('base_salesforce__contacts') }}
-    where not is_deleted
+    select contact_id from {{ ref('stg_salesforce__contacts') }}
 ),
 
 renamed as (

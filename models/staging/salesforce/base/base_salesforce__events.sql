@@ -5,11 +5,9 @@ source as (
 ),
 
 people as (
-    select lead_id as person_id from {{ ref('base_salesforce__leads') }}
-    where not is_deleted
+    select lead_id as person_id from {{ ref('stg_salesforce__leads') }}
     union all
-    select contact_id as person_id from {{ ref('base_salesforce__contacts') }}
-    where not is_deleted
+    select contact_id as person_id from {{ ref('stg_salesforce__contacts') }}
 ),
 
 renamed as (

@@ -5,8 +5,7 @@ source as (
 ),
 
 leads as (
-    select lead_id from {{ ref('base_salesforce__leads') }}
-    where not is_deleted
+    select lead_id from {{ ref('stg_salesforce__leads') }}
 ),
 
 known_statuses as (

@@ -5,8 +5,7 @@ source as (
 ),
 
 users as (
-    select user_id from {{ ref('base_salesforce__users') }}
-    where not is_deleted
+    select user_id from {{ ref('stg_salesforce__users') }}
 ),
 
 known_statuses as (

@@ -5,8 +5,7 @@ source as (
 ),
 
 accounts as (
-    select account_id from {{ ref('base_salesforce__accounts') }}
-    where not is_deleted
+    select account_id from {{ ref('stg_salesforce__accounts') }}
 ),
 
 renamed as (

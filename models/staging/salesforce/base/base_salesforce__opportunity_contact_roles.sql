@@ -5,13 +5,11 @@ source as (
 ),
 
 opportunities as (
-    select opportunity_id from {{ ref('base_salesforce__opportunities') }}
-    where not is_deleted
+    select opportunity_id from {{ ref('stg_salesforce__opportunities') }}
 ),
 
 contacts as (
-    select contact_id from {{ ref('base_salesforce__contacts') }}
-    where not is_deleted
+    select contact_id from {{ ref('stg_salesforce__contacts') }}
 ),
 
 renamed as (

@@ -5,8 +5,7 @@ source as (
 ),
 
 opportunities as (
-    select opportunity_id from {{ ref('base_salesforce__opportunities') }}
-    where not is_deleted
+    select opportunity_id from {{ ref('stg_salesforce__opportunities') }}
 ),
 
 renamed as (

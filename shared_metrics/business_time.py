@@ -70,7 +70,9 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def load_calendars(first: dt.date, last: dt.date, seeds_dir: Path = SEEDS_DIR) -> dict[str, TerritoryCalendar]:
+def load_calendars(
+    first: dt.date, last: dt.date, seeds_dir: Path = SEEDS_DIR
+) -> dict[str, TerritoryCalendar]:
     """Calendars for every territory in the seeds, covering ``first`` to ``last`` (local dates)."""
     holidays: dict[str, set[dt.date]] = {}
     for row in _read_csv(seeds_dir / "business_holidays.csv"):
@@ -86,12 +88,17 @@ def load_calendars(first: dt.date, last: dt.date, seeds_dir: Path = SEEDS_DIR) -
         working = np.array([d.weekday() < 5 and d not in closed for d in dates])
         base = dt.datetime(first.year, first.month, first.day, tzinfo=dt.UTC)
         by_hour = np.array(
-            [int((base + dt.timedelta(hours=h)).astimezone(zone).utcoffset().total_seconds())
-             for h in range(len(days) * 24)],
+            [
+                int((base + dt.timedelta(hours=h)).astimezone(zone).utcoffset().total_seconds())
+                for h in range(len(days) * 24)
+            ],
             dtype=np.int64,
         )
         by_local_day = np.array(
-            [int(dt.datetime(d.year, d.month, d.day, 12, tzinfo=zone).utcoffset().total_seconds()) for d in dates],
+            [
+                int(dt.datetime(d.year, d.month, d.day, 12, tzinfo=zone).utcoffset().total_seconds())
+                for d in dates
+            ],
             dtype=np.int64,
         )
         calendars[territory] = TerritoryCalendar(

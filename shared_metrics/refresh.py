@@ -7,6 +7,7 @@ warehouse with dbt, publish it, and print a summary.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -41,16 +42,32 @@ def build_candidate(settings: Settings) -> Path:
     """dbt build (models and every test) into a fresh candidate file; raises with the failing nodes named."""
     candidate = prepare_candidate(settings)
     command = [dbt_executable(), "build", "--project-dir", str(PROJECT_DIR)]
-    result = subprocess.run(command, cwd=PROJECT_DIR, env=dbt_env(settings, candidate), text=True,
-                            capture_output=True, check=False)
+    result = subprocess.run(
+        command,
+        cwd=PROJECT_DIR,
+        env=dbt_env(settings, candidate),
+        text=True,
+        capture_output=True,
+        check=False,
+    )
     if result.returncode != 0:
-        failures = [line for line in result.stdout.splitlines() if "ERROR" in line or "FAIL" in line]
         raise SystemExit(
             "Refresh failed; the published warehouse was left as it was.\n"
-            + "\n".join(failures[-20:])
+            + failure_report(result.stdout + result.stderr)
             + f"\nFull log: {PROJECT_DIR / 'logs' / 'dbt.log'}"
         )
     return candidate
+
+
+ANSI_AND_TIME = re.compile(r"\x1b\[[0-9;]*m|^\d\d:\d\d:\d\d\s+", re.MULTILINE)
+
+
+def failure_report(output: str) -> str:
+    """The part of dbt's output that names what failed: its closing summary or its fatal error."""
+    text = ANSI_AND_TIME.sub("", output)
+    starts = [text.rfind(marker) for marker in ("Completed with", "Encountered an error")]
+    start = max(starts)
+    return (text[start:] if start >= 0 else text[-3000:]).strip()
 
 
 def summary(warehouse: Path) -> str:
@@ -69,7 +86,10 @@ def summary(warehouse: Path) -> str:
             "where table_schema = 'staging' and table_name like 'stg\\_%' escape '\\' "
             "and table_name <> 'stg_salesforce__quarantined_rows' order by table_name"
         ).fetchall()
-        lines = ["Layers (relations): " + ", ".join(f"{schema} {count}" for schema, count in layers), "Staged rows:"]
+        lines = [
+            "Layers (relations): " + ", ".join(f"{schema} {count}" for schema, count in layers),
+            "Staged rows:",
+        ]
         for (name,) in staged:
             count = con.execute(f'select count(*) from staging."{name}"').fetchall()[0][0]
             lines.append(f"  {name:<48} {count:>12,}")
@@ -86,13 +106,18 @@ def main() -> None:
     settings = load_settings()
     started = time.perf_counter()
     if landing_is_empty(settings.landing_dir):
-        print(f"{settings.landing_dir} is empty: generating {settings.demo_leads:,} demo leads (seed "
-              f"{settings.demo_seed}).", flush=True)
+        print(
+            f"{settings.landing_dir} is empty: generating {settings.demo_leads:,} demo leads (seed "
+            f"{settings.demo_seed}).",
+            flush=True,
+        )
         generate(settings.demo_leads, settings.demo_seed, settings.landing_dir, force=True)
     missing = [name for name in TABLES if not (settings.landing_dir / name).is_dir()]
     if missing:
-        raise SystemExit(f"Landing folder {settings.landing_dir} lacks tables: {', '.join(missing)}. "
-                         "Land one folder per table (see README, 'Landing contract').")
+        raise SystemExit(
+            f"Landing folder {settings.landing_dir} lacks tables: {', '.join(missing)}. "
+            "Land one folder per table (see README, 'Landing contract')."
+        )
     print("Building and testing a candidate warehouse with dbt ...", flush=True)
     build_candidate(settings)
     published = publish(settings)

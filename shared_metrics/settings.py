@@ -33,7 +33,9 @@ def _int(name: str, default: int) -> int:
     try:
         return int(raw.replace("_", ""))
     except ValueError as exc:
-        raise SystemExit(f"Environment variable {name}={raw!r} is not a whole number; set it to e.g. {default}.") from exc
+        raise SystemExit(
+            f"Environment variable {name}={raw!r} is not a whole number; set it to e.g. {default}."
+        ) from exc
 
 
 def load_settings() -> Settings:

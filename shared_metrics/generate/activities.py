@@ -25,7 +25,9 @@ def _add_business(world: World, territory: np.ndarray, start: np.ndarray, second
 
 
 def _workday_seconds(world: World, territory: np.ndarray) -> np.ndarray:
-    return np.array([world.calendars[name].workday_seconds for name in TERRITORIES], dtype=np.int64)[territory]
+    return np.array([world.calendars[name].workday_seconds for name in TERRITORIES], dtype=np.int64)[
+        territory
+    ]
 
 
 def draw_touches(world: World, rng: np.random.Generator, leads: Leads) -> tuple[dict, dict]:
@@ -44,7 +46,9 @@ def draw_touches(world: World, rng: np.random.Generator, leads: Leads) -> tuple[
     first = np.where(fast, rng.integers(60, target + 1, m), rng.integers(target + 60, 3 * day_length))
     enough = rng.random(m) < reps.p_enough_attempts[rep]
     window = P.SLA_ATTEMPT_WINDOW_BUSINESS_DAYS * day_length
-    within = np.where(enough, P.SLA_MIN_ATTEMPTS + rng.integers(0, 3, m), rng.integers(1, P.SLA_MIN_ATTEMPTS, m))
+    within = np.where(
+        enough, P.SLA_MIN_ATTEMPTS + rng.integers(0, 3, m), rng.integers(1, P.SLA_MIN_ATTEMPTS, m)
+    )
     after = np.where(enough, 0, rng.integers(0, 3, m))
     count = np.where(never, 0, within + after)
 
@@ -69,7 +73,9 @@ def draw_touches(world: World, rng: np.random.Generator, leads: Leads) -> tuple[
     pre_lead = np.repeat(outbound, pre_count)
     pre_territory = reps.territory[leads.owner[pre_lead]]
     pre_when = _add_business(
-        world, pre_territory, leads.created[pre_lead],
+        world,
+        pre_territory,
+        leads.created[pre_lead],
         rng.integers(60, 2 * _workday_seconds(world, pre_territory) + 1),
     )
     pre_keep = pre_when < np.minimum(leads.reached_at[pre_lead, 0], NO_TIME - 1)
@@ -95,9 +101,15 @@ def draw_touches(world: World, rng: np.random.Generator, leads: Leads) -> tuple[
     expectations = {
         "mqls": np.bincount(rep[settled], minlength=n_reps),
         "expected_first_touch_within_target": np.bincount(
-            rep[settled], weights=(touched_probability * reps.p_fast_first_touch[rep])[settled], minlength=n_reps),
+            rep[settled],
+            weights=(touched_probability * reps.p_fast_first_touch[rep])[settled],
+            minlength=n_reps,
+        ),
         "expected_enough_attempts": np.bincount(
-            rep[settled], weights=(touched_probability * reps.p_enough_attempts[rep])[settled], minlength=n_reps),
+            rep[settled],
+            weights=(touched_probability * reps.p_enough_attempts[rep])[settled],
+            minlength=n_reps,
+        ),
         "expected_never_touched": np.bincount(rep[settled], weights=p_never[settled], minlength=n_reps),
     }
     touches = {

@@ -12,14 +12,19 @@ from shared_metrics.generate.reference import CAMPAIGN_TYPE_BY_SOURCE, CAMPAIGN_
 EXTRA_RESPONSES_PER_LEAD = 0.5
 SENDS_PER_LEAD = 0.4
 CONTACT_RESPONSE_RATE = 0.35
-TYPE_SHARE = np.array([
-    share for source, share in zip(P.LEAD_SOURCES, P.LEAD_SOURCE_SHARE, strict=True)
-    if source in CAMPAIGN_TYPE_BY_SOURCE
-])
+TYPE_SHARE = np.array(
+    [
+        share
+        for source, share in zip(P.LEAD_SOURCES, P.LEAD_SOURCE_SHARE, strict=True)
+        if source in CAMPAIGN_TYPE_BY_SOURCE
+    ]
+)
 TYPE_SHARE = TYPE_SHARE / TYPE_SHARE.sum()
 
 
-def _campaign_at(world: World, rng: np.random.Generator, type_index: np.ndarray, when: np.ndarray) -> np.ndarray:
+def _campaign_at(
+    world: World, rng: np.random.Generator, type_index: np.ndarray, when: np.ndarray
+) -> np.ndarray:
     track = rng.integers(0, world.campaigns.tracks, len(when))
     return world.active_campaign(type_index, track, when // DAY)
 
@@ -32,9 +37,14 @@ def draw_lead_members(world: World, rng: np.random.Generator, leads: Leads) -> d
 
     extra_count = rng.poisson(EXTRA_RESPONSES_PER_LEAD, n)
     extra_lead = np.repeat(np.arange(n), extra_count)
-    horizon = np.where(leads.reached_at[extra_lead, 0] != NO_TIME,
-                       leads.reached_at[extra_lead, 0] - leads.created[extra_lead], 60 * DAY)
-    extra_time = leads.created[extra_lead] + (rng.random(len(extra_lead)) * np.maximum(horizon, 1)).astype(np.int64)
+    horizon = np.where(
+        leads.reached_at[extra_lead, 0] != NO_TIME,
+        leads.reached_at[extra_lead, 0] - leads.created[extra_lead],
+        60 * DAY,
+    )
+    extra_time = leads.created[extra_lead] + (rng.random(len(extra_lead)) * np.maximum(horizon, 1)).astype(
+        np.int64
+    )
     extra_type = rng.choice(len(CAMPAIGN_TYPES), len(extra_lead), p=TYPE_SHARE)
     extra_campaign = _campaign_at(world, rng, extra_type, extra_time)
 
@@ -48,7 +58,9 @@ def draw_lead_members(world: World, rng: np.random.Generator, leads: Leads) -> d
     campaign = np.concatenate([leads.origin_campaign[sourced], extra_campaign, send_campaign])
     lead = np.concatenate([sourced, extra_lead, send_lead])
     when = np.concatenate([origin_time, extra_time, send_time])
-    responded = np.concatenate([np.ones(len(sourced) + len(extra_lead), bool), np.zeros(len(send_lead), bool)])
+    responded = np.concatenate(
+        [np.ones(len(sourced) + len(extra_lead), bool), np.zeros(len(send_lead), bool)]
+    )
     keep = when <= world.as_of
     campaign, lead, when, responded = campaign[keep], lead[keep], when[keep], responded[keep]
     # A lead is a member of a campaign once: keep its first response (or first send).
@@ -56,7 +68,12 @@ def draw_lead_members(world: World, rng: np.random.Generator, leads: Leads) -> d
     campaign, lead, when, responded = campaign[order], lead[order], when[order], responded[order]
     first = np.ones(len(campaign), dtype=bool)
     first[1:] = (campaign[1:] != campaign[:-1]) | (lead[1:] != lead[:-1])
-    return {"campaign": campaign[first], "lead": lead[first], "time": when[first], "responded": responded[first]}
+    return {
+        "campaign": campaign[first],
+        "lead": lead[first],
+        "time": when[first],
+        "responded": responded[first],
+    }
 
 
 def draw_contact_responses(

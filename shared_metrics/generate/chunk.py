@@ -49,7 +49,9 @@ def _planted_stage_sums(world: World, leads: Leads) -> dict:
         eligible = previous_reached
         out[stage] = {
             "entered": np.bincount(cell[eligible], minlength=cells),
-            "expected_converted": np.bincount(cell[eligible], weights=leads.p_next[eligible, k], minlength=cells),
+            "expected_converted": np.bincount(
+                cell[eligible], weights=leads.p_next[eligible, k], minlength=cells
+            ),
         }
         previous_reached = eligible & (leads.reached_at[:, k] != NO_TIME)
     return out
@@ -61,7 +63,9 @@ def _planted_campaign_sums(world: World, leads: Leads) -> dict:
     n = len(world.campaigns.number)
     return {
         "sourced_leads": np.bincount(leads.origin_campaign[sourced], minlength=n),
-        "expected_mqls": np.bincount(leads.origin_campaign[sourced], weights=leads.p_next[sourced, 0], minlength=n),
+        "expected_mqls": np.bincount(
+            leads.origin_campaign[sourced], weights=leads.p_next[sourced, 0], minlength=n
+        ),
     }
 
 
@@ -112,12 +116,23 @@ def generate_chunk(world: World, chunk: int, n_leads: int, landing_dir: Path) ->
     lead_history = {
         "id": sf_ids("lead_history", base + 1 + np.arange(n_hist)),
         "lead_id": leads.id.take(pa.array(hist_lead)),
-        "field": np.concatenate([np.full(n_leads, "created", object), np.full(len(status_lead), "Status", object),
-                                 np.full(len(rating_lead), "Rating", object)]),
-        "old_value": np.concatenate([np.full(n_leads, None, object), history["old_value"],
-                                     np.full(len(rating_lead), "Cold", object)]),
-        "new_value": np.concatenate([np.full(n_leads, None, object), history["new_value"],
-                                     pc.take(lead["rating"], pa.array(rating_lead)).to_numpy(zero_copy_only=False)]),
+        "field": np.concatenate(
+            [
+                np.full(n_leads, "created", object),
+                np.full(len(status_lead), "Status", object),
+                np.full(len(rating_lead), "Rating", object),
+            ]
+        ),
+        "old_value": np.concatenate(
+            [np.full(n_leads, None, object), history["old_value"], np.full(len(rating_lead), "Cold", object)]
+        ),
+        "new_value": np.concatenate(
+            [
+                np.full(n_leads, None, object),
+                history["new_value"],
+                pc.take(lead["rating"], pa.array(rating_lead)).to_numpy(zero_copy_only=False),
+            ]
+        ),
         "created_by_id": owner_ids.take(pa.array(hist_lead)),
         "created_date": timestamps(np.concatenate([leads.created, history["created_date"], rating_time])),
         "is_deleted": deleted_lead[hist_lead],
@@ -139,7 +154,9 @@ def generate_chunk(world: World, chunk: int, n_leads: int, landing_dir: Path) ->
         "who_id": leads.id.take(pa.array(task_lead)),
         "what_id": pa.nulls(len(task_lead), pa.string()),
         "owner_id": owner_ids.take(pa.array(task_lead)),
-        "subject": np.where(completed, np.where(task_type == "Call", "Call", "Email: follow-up"), "Follow up"),
+        "subject": np.where(
+            completed, np.where(task_type == "Call", "Call", "Email: follow-up"), "Follow up"
+        ),
         "type": task_type,
         "task_subtype": task_type,
         "status": np.where(completed, "Completed", "Not Started"),
@@ -185,7 +202,9 @@ def generate_chunk(world: World, chunk: int, n_leads: int, landing_dir: Path) ->
     }
     con = opps["contact"]
     n_contact = len(con["number"])
-    converted_person = {k: pc.take(lead[k], pa.array(conv)) for k in ("first_name", "last_name", "email", "phone")}
+    converted_person = {
+        k: pc.take(lead[k], pa.array(conv)) for k in ("first_name", "last_name", "email", "phone")
+    }
     contact = {
         "id": contact_ids,
         "account_id": account_ids.take(pa.array(con["account"])),
@@ -204,8 +223,11 @@ def generate_chunk(world: World, chunk: int, n_leads: int, landing_dir: Path) ->
         "id": opportunity_ids,
         "account_id": account_ids.take(pa.array(opp["account"])),
         "owner_id": user_id.take(pa.array(opp["owner"])),
-        "name": pc.binary_join_element_wise(leads.company.take(pa.array(opp["lead"])),
-                                            np.where(opp["is_from_lead"], "New Business", "Expansion"), " - "),
+        "name": pc.binary_join_element_wise(
+            leads.company.take(pa.array(opp["lead"])),
+            np.where(opp["is_from_lead"], "New Business", "Expansion"),
+            " - ",
+        ),
         "stage_name": opp["stage"],
         "amount": opp["amount"],
         "probability": np.array([STAGE_PROBABILITY[s] for s in opp["stage"]]),
@@ -214,9 +236,11 @@ def generate_chunk(world: World, chunk: int, n_leads: int, landing_dir: Path) ->
         "is_closed": opp["is_closed"],
         "is_won": opp["is_won"],
         "lead_source": opp["lead_source"],
-        "campaign_id": pc.if_else(pa.array(opp["is_from_lead"] & (origin >= 0)),
-                                  campaign_id.take(pa.array(np.maximum(origin, 0))),
-                                  pa.scalar(None, pa.string())),
+        "campaign_id": pc.if_else(
+            pa.array(opp["is_from_lead"] & (origin >= 0)),
+            campaign_id.take(pa.array(np.maximum(origin, 0))),
+            pa.scalar(None, pa.string()),
+        ),
         "type": np.where(opp["is_from_lead"], "New Business", "Existing Business"),
         "forecast_category": np.array([FORECAST_CATEGORY[s] for s in opp["stage"]], dtype=object),
         "is_deleted": flags(n_opp),
@@ -260,11 +284,15 @@ def generate_chunk(world: World, chunk: int, n_leads: int, landing_dir: Path) ->
     responded = np.concatenate([members["responded"], flags(n_contact_members, True)])
     campaign_member = {
         "id": sf_ids("campaign_member", base + 1 + np.arange(n_lead_members + n_contact_members)),
-        "campaign_id": campaign_id.take(pa.array(np.concatenate([members["campaign"], contact_responses["campaign"]]))),
-        "lead_id": pa.concat_arrays([leads.id.take(pa.array(members["lead"])),
-                                     pa.nulls(n_contact_members, pa.string())]),
-        "contact_id": pa.concat_arrays([pa.nulls(n_lead_members, pa.string()),
-                                        contact_ids.take(pa.array(contact_responses["contact"]))]),
+        "campaign_id": campaign_id.take(
+            pa.array(np.concatenate([members["campaign"], contact_responses["campaign"]]))
+        ),
+        "lead_id": pa.concat_arrays(
+            [leads.id.take(pa.array(members["lead"])), pa.nulls(n_contact_members, pa.string())]
+        ),
+        "contact_id": pa.concat_arrays(
+            [pa.nulls(n_lead_members, pa.string()), contact_ids.take(pa.array(contact_responses["contact"]))]
+        ),
         "status": np.where(responded, "Responded", "Sent"),
         "has_responded": responded,
         "first_responded_date": dates(np.where(responded, member_time, NO_TIME)),
@@ -274,9 +302,16 @@ def generate_chunk(world: World, chunk: int, n_leads: int, landing_dir: Path) ->
     }
 
     tables = {
-        "lead": lead, "lead_history": lead_history, "task": task, "event": event, "account": account,
-        "contact": contact, "opportunity": opportunity, "opportunity_history": opportunity_history,
-        "opportunity_contact_role": opportunity_contact_role, "campaign_member": campaign_member,
+        "lead": lead,
+        "lead_history": lead_history,
+        "task": task,
+        "event": event,
+        "account": account,
+        "contact": contact,
+        "opportunity": opportunity,
+        "opportunity_history": opportunity_history,
+        "opportunity_contact_role": opportunity_contact_role,
+        "campaign_member": campaign_member,
     }
     stats = {}
     for offset, (name, columns) in enumerate(tables.items()):
@@ -301,7 +336,9 @@ def reference_stats(world: World, landing_dir: Path) -> dict[str, TableStats]:
     """Land the tables shared by every chunk (users, campaigns) once."""
     rng = np.random.default_rng([world.seed, 2_000_000])
     stats = {}
-    for offset, (name, table) in enumerate({"user": world.user_table, "campaign": world.campaign_table}.items()):
+    for offset, (name, table) in enumerate(
+        {"user": world.user_table, "campaign": world.campaign_table}.items()
+    ):
         landed, stats[name] = land(name, table, rng, junk_id_start(99_999) + offset * 10_000_000)
         write_part(landing_dir, name, 0, landed)
     return stats

@@ -1,6 +1,6 @@
 """Command line: write a synthetic Salesforce landing zone with planted truth.
 
-    python -m shared_metrics.generate --leads 100000 --seed 42 [--out data/landing]
+python -m shared_metrics.generate --leads 100000 --seed 42 [--out data/landing]
 """
 
 from __future__ import annotations
@@ -43,14 +43,18 @@ def _run_chunk(job: tuple[int, int, str]) -> dict:
 
 
 def _chunks(leads: int) -> list[tuple[int, int]]:
-    return [(c, min(P.CHUNK_LEADS, leads - c * P.CHUNK_LEADS)) for c in range((leads + P.CHUNK_LEADS - 1) // P.CHUNK_LEADS)]
+    return [
+        (c, min(P.CHUNK_LEADS, leads - c * P.CHUNK_LEADS))
+        for c in range((leads + P.CHUNK_LEADS - 1) // P.CHUNK_LEADS)
+    ]
 
 
 def _prepare(out: Path, force: bool) -> None:
     existing = [p for p in out.iterdir()] if out.exists() else []
     if existing and not force:
         raise SystemExit(
-            f"{out} is not empty ({len(existing)} entries). Pass --force to replace the generated tables there, "
+            f"{out} is not empty ({len(existing)} entries). Pass --force to replace the generated tables "
+            "there, "
             "or choose another --out folder."
         )
     for name in [*TABLES, TRUTH_FILE]:
@@ -62,7 +66,9 @@ def _prepare(out: Path, force: bool) -> None:
     out.mkdir(parents=True, exist_ok=True)
 
 
-def _truth(world: World, leads: int, as_of: dt.date, results: list[dict], reference: dict[str, TableStats]) -> dict:
+def _truth(
+    world: World, leads: int, as_of: dt.date, results: list[dict], reference: dict[str, TableStats]
+) -> dict:
     tables: dict[str, TableStats] = dict(reference)
     for result in results:
         for name, stats in result["stats"].items():
@@ -74,52 +80,81 @@ def _truth(world: World, leads: int, as_of: dt.date, results: list[dict], refere
         previous = P.STAGES[P.STAGES.index(stage) - 1]
         for cell in range(len(entered)):
             source, segment = divmod(cell, len(P.SEGMENTS))
-            stage_rows.append({
-                "from_stage": previous, "to_stage": stage, "lead_source": P.LEAD_SOURCES[source],
-                "segment": P.SEGMENTS[segment], "entered": int(entered[cell]),
-                "expected_converted": round(float(expected[cell]), 6),
-            })
+            stage_rows.append(
+                {
+                    "from_stage": previous,
+                    "to_stage": stage,
+                    "lead_source": P.LEAD_SOURCES[source],
+                    "segment": P.SEGMENTS[segment],
+                    "entered": int(entered[cell]),
+                    "expected_converted": round(float(expected[cell]), 6),
+                }
+            )
     reps = world.reps
     rep_sums = {k: sum(r["rep_sums"][k] for r in results) for k in results[0]["rep_sums"]} if results else {}
     user_ids = sf_ids("user", reps.number).to_pylist()
     rep_rows = []
     for i, user_id in enumerate(user_ids):
         mqls = int(rep_sums["mqls"][i]) if rep_sums else 0
-        rep_rows.append({
-            "user_id": user_id, "team": reps.team[i], "territory": TERRITORIES[reps.territory[i]],
-            "segment": P.SEGMENTS[reps.segment[i]],
-            "p_first_touch_within_target_if_touched": float(reps.p_fast_first_touch[i]),
-            "p_never_touched_if_not_accepted": float(reps.p_never_touched[i]),
-            "p_enough_attempts_if_touched": float(reps.p_enough_attempts[i]),
-            "settled_mqls": mqls,
-            "expected_first_touch_within_target": round(float(rep_sums["expected_first_touch_within_target"][i]), 6)
-            if rep_sums else 0.0,
-            "expected_enough_attempts": round(float(rep_sums["expected_enough_attempts"][i]), 6) if rep_sums else 0.0,
-            "expected_never_touched": round(float(rep_sums["expected_never_touched"][i]), 6) if rep_sums else 0.0,
-        })
+        rep_rows.append(
+            {
+                "user_id": user_id,
+                "team": reps.team[i],
+                "territory": TERRITORIES[reps.territory[i]],
+                "segment": P.SEGMENTS[reps.segment[i]],
+                "p_first_touch_within_target_if_touched": float(reps.p_fast_first_touch[i]),
+                "p_never_touched_if_not_accepted": float(reps.p_never_touched[i]),
+                "p_enough_attempts_if_touched": float(reps.p_enough_attempts[i]),
+                "settled_mqls": mqls,
+                "expected_first_touch_within_target": round(
+                    float(rep_sums["expected_first_touch_within_target"][i]), 6
+                )
+                if rep_sums
+                else 0.0,
+                "expected_enough_attempts": round(float(rep_sums["expected_enough_attempts"][i]), 6)
+                if rep_sums
+                else 0.0,
+                "expected_never_touched": round(float(rep_sums["expected_never_touched"][i]), 6)
+                if rep_sums
+                else 0.0,
+            }
+        )
     campaigns = world.campaigns
     sourced = sum(r["campaign_sums"]["sourced_leads"] for r in results)
     expected_mqls = sum(r["campaign_sums"]["expected_mqls"] for r in results)
     campaign_ids = world.campaign_table["id"].to_pylist()
     campaign_rows = [
-        {"campaign_id": campaign_ids[i], "type": CAMPAIGN_TYPES[campaigns.type_index[i]],
-         "lift": float(campaigns.lift[i]), "sourced_leads_in_mature_cohorts": int(sourced[i]),
-         "expected_mqls": round(float(expected_mqls[i]), 6)}
+        {
+            "campaign_id": campaign_ids[i],
+            "type": CAMPAIGN_TYPES[campaigns.type_index[i]],
+            "lift": float(campaigns.lift[i]),
+            "sourced_leads_in_mature_cohorts": int(sourced[i]),
+            "expected_mqls": round(float(expected_mqls[i]), 6),
+        }
         for i in range(len(campaign_ids))
     ]
     return {
         "generator": {
-            "leads": leads, "seed": world.seed, "as_of": as_of.isoformat(), "history_days": P.HISTORY_DAYS,
+            "leads": leads,
+            "seed": world.seed,
+            "as_of": as_of.isoformat(),
+            "history_days": P.HISTORY_DAYS,
             "first_lead_date": (as_of - dt.timedelta(days=P.HISTORY_DAYS)).isoformat(),
             "mature_cohorts_created_before": (as_of - dt.timedelta(days=P.MATURE_AFTER_DAYS)).isoformat(),
         },
         "notes": {
-            "stage_conversion": "Leads in mature, non-deleted cohorts that reached from_stage (entered) and the sum "
-                                "of their planted probabilities of reaching to_stage (expected_converted).",
-            "sales_sla": "Per rep, over non-deleted MQLs at least 21 days before as_of: the expected number first "
-                         "touched within target, with enough attempts, and never touched.",
-            "defects": "Exact counts per landed table: rows landed, superseded versions (older versions and exact "
-                       "duplicates), deleted entities, staged rows, and quarantined junk rows by reason.",
+            "stage_conversion": (
+                "Leads in mature, non-deleted cohorts that reached from_stage (entered) and the sum "
+                "of their planted probabilities of reaching to_stage (expected_converted)."
+            ),
+            "sales_sla": (
+                "Per rep, over non-deleted MQLs at least 21 days before as_of: the expected number "
+                "first touched within target, with enough attempts, and never touched."
+            ),
+            "defects": (
+                "Exact counts per landed table: rows landed, superseded versions (older versions and "
+                "exact duplicates), deleted entities, staged rows, and quarantined junk rows by reason."
+            ),
         },
         "stage_conversion": stage_rows,
         "sales_sla": {
@@ -131,23 +166,39 @@ def _truth(world: World, leads: int, as_of: dt.date, results: list[dict], refere
         "campaigns": campaign_rows,
         "defects": {
             "rates": {
-                "superseded_version": P.SUPERSEDED_VERSION_RATE, "exact_duplicate": P.EXACT_DUPLICATE_RATE,
-                "deleted_lead": P.DELETED_LEAD_RATE, "deleted_activity": P.DELETED_ACTIVITY_RATE,
-                "null_id": P.NULL_ID_RATE, "orphan_key": P.ORPHAN_KEY_RATE,
-                "unknown_status": P.UNKNOWN_STATUS_RATE, "impossible_timestamp": P.IMPOSSIBLE_TIMESTAMP_RATE,
+                "superseded_version": P.SUPERSEDED_VERSION_RATE,
+                "exact_duplicate": P.EXACT_DUPLICATE_RATE,
+                "deleted_lead": P.DELETED_LEAD_RATE,
+                "deleted_activity": P.DELETED_ACTIVITY_RATE,
+                "null_id": P.NULL_ID_RATE,
+                "orphan_key": P.ORPHAN_KEY_RATE,
+                "unknown_status": P.UNKNOWN_STATUS_RATE,
+                "impossible_timestamp": P.IMPOSSIBLE_TIMESTAMP_RATE,
             },
             "tables": {
-                name: {"landed": s.landed, "superseded": s.superseded, "deleted": s.deleted, "staged": s.staged,
-                       "quarantined": dict(sorted(s.quarantined.items()))}
+                name: {
+                    "landed": s.landed,
+                    "superseded": s.superseded,
+                    "deleted": s.deleted,
+                    "staged": s.staged,
+                    "quarantined": dict(sorted(s.quarantined.items())),
+                }
                 for name, s in sorted(tables.items())
             },
         },
     }
 
 
-def generate(leads: int, seed: int, out: Path, as_of: dt.date = P.DEFAULT_AS_OF, workers: int | None = None,
-             force: bool = False, progress: bool = True) -> dict:
-    """Write the landing zone for ``leads`` leads into ``out``; returns the planted truth (also in _truth.json)."""
+def generate(
+    leads: int,
+    seed: int,
+    out: Path,
+    as_of: dt.date = P.DEFAULT_AS_OF,
+    workers: int | None = None,
+    force: bool = False,
+    progress: bool = True,
+) -> dict:
+    """Write the landing zone for ``leads`` leads into ``out``; returns the planted truth (_truth.json)."""
     if leads < 1:
         raise SystemExit("--leads must be at least 1.")
     _prepare(out, force)
@@ -182,12 +233,24 @@ def _json_default(value: object) -> object:
 
 def main(argv: list[str] | None = None) -> None:
     settings = load_settings()
-    parser = argparse.ArgumentParser(prog="python -m shared_metrics.generate", description=__doc__.splitlines()[0])
-    parser.add_argument("--leads", type=int, default=settings.demo_leads, help="number of leads (default %(default)s)")
-    parser.add_argument("--seed", type=int, default=settings.demo_seed, help="random seed (default %(default)s)")
-    parser.add_argument("--out", type=Path, default=settings.landing_dir, help="landing folder (default LANDING_DIR)")
-    parser.add_argument("--as-of", type=dt.date.fromisoformat, default=P.DEFAULT_AS_OF,
-                        help="the data's 'now': nothing happens after it (default %(default)s)")
+    parser = argparse.ArgumentParser(
+        prog="python -m shared_metrics.generate", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--leads", type=int, default=settings.demo_leads, help="number of leads (default %(default)s)"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=settings.demo_seed, help="random seed (default %(default)s)"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=settings.landing_dir, help="landing folder (default LANDING_DIR)"
+    )
+    parser.add_argument(
+        "--as-of",
+        type=dt.date.fromisoformat,
+        default=P.DEFAULT_AS_OF,
+        help="the data's 'now': nothing happens after it (default %(default)s)",
+    )
     parser.add_argument("--workers", type=int, default=None, help="processes (default: up to 2)")
     parser.add_argument("--force", action="store_true", help="replace generated tables already in --out")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -195,5 +258,7 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     truth = generate(args.leads, args.seed, args.out, args.as_of, args.workers, args.force, not args.quiet)
     landed = sum(t["landed"] for t in truth["defects"]["tables"].values())
-    print(f"Wrote {args.leads:,} leads ({landed:,} landed rows in {len(TABLES)} tables) to {args.out} "
-          f"in {time.perf_counter() - started:.1f} s; planted truth in {args.out / TRUTH_FILE}")
+    print(
+        f"Wrote {args.leads:,} leads ({landed:,} landed rows in {len(TABLES)} tables) to {args.out} "
+        f"in {time.perf_counter() - started:.1f} s; planted truth in {args.out / TRUTH_FILE}"
+    )

@@ -50,6 +50,7 @@ class JunkRule:
 def orphan(column: str, parent: str) -> Breaker:
     def breaks(rng: np.random.Generator, rows: pa.Table) -> dict[str, pa.Array]:
         return {column: sf_ids(parent, ORPHAN_ID_BASE + rng.integers(0, 10**9, rows.num_rows))}
+
     return breaks
 
 
@@ -61,24 +62,29 @@ def unknown_value(column: str) -> Breaker:
     def breaks(rng: np.random.Generator, rows: pa.Table) -> dict[str, pa.Array]:
         values = np.array(P.UNKNOWN_STATUS_VALUES, dtype=object)
         return {column: pa.array(values[rng.integers(0, len(values), rows.num_rows)], pa.string())}
+
     return breaks
 
 
 def years_later(*columns: str) -> Breaker:
     """Timestamps typed with the wrong year: far in the future."""
+
     def breaks(rng: np.random.Generator, rows: pa.Table) -> dict[str, pa.Array]:
         shift = pa.array(rng.integers(5, 180, rows.num_rows) * YEAR * 1_000_000, pa.duration("us"))
         out = {c: pc.add(pc.fill_null(rows[c], pc.max(rows[c])), shift) for c in columns}
         if "activity_date" in rows.column_names:
             out["activity_date"] = pc.cast(out[columns[0]], pa.date32())
         return out
+
     return breaks
 
 
 def converted_before_created(rng: np.random.Generator, rows: pa.Table) -> dict[str, pa.Array]:
     back = pa.array(rng.integers(DAY, 30 * DAY, rows.num_rows) * 1_000_000, pa.duration("us"))
-    return {"is_converted": pa.array(np.ones(rows.num_rows, bool)),
-            "converted_date": pc.subtract(rows["created_date"], back)}
+    return {
+        "is_converted": pa.array(np.ones(rows.num_rows, bool)),
+        "converted_date": pc.subtract(rows["created_date"], back),
+    }
 
 
 def junk_rules(table: str) -> list[JunkRule]:
@@ -94,43 +100,72 @@ def junk_rules(table: str) -> list[JunkRule]:
         "opportunity_history": [("opportunity_id", "opportunity")],
         "opportunity_contact_role": [("opportunity_id", "opportunity"), ("contact_id", "contact")],
     }
-    rules += [JunkRule(f"orphan_{column}", P.ORPHAN_KEY_RATE, orphan(column, parent))
-              for column, parent in orphans.get(table, [])]
+    rules += [
+        JunkRule(f"orphan_{column}", P.ORPHAN_KEY_RATE, orphan(column, parent))
+        for column, parent in orphans.get(table, [])
+    ]
     if table == "lead":
         rules.append(JunkRule("unknown_status", P.UNKNOWN_STATUS_RATE, unknown_value("status")))
-        rules.append(JunkRule("converted_before_created", P.IMPOSSIBLE_TIMESTAMP_RATE, converted_before_created))
+        rules.append(
+            JunkRule("converted_before_created", P.IMPOSSIBLE_TIMESTAMP_RATE, converted_before_created)
+        )
     if table == "lead_history":
-        rules.append(JunkRule("unknown_status", P.UNKNOWN_STATUS_RATE, unknown_value("new_value"),
-                              lambda t: pc.equal(t["field"], "Status")))
+        rules.append(
+            JunkRule(
+                "unknown_status",
+                P.UNKNOWN_STATUS_RATE,
+                unknown_value("new_value"),
+                lambda t: pc.equal(t["field"], "Status"),
+            )
+        )
     if table == "task":
-        rules.append(JunkRule("timestamp_in_future", P.IMPOSSIBLE_TIMESTAMP_RATE,
-                              years_later("completed_date_time", "created_date"),
-                              lambda t: pc.equal(t["status"], "Completed")))
+        rules.append(
+            JunkRule(
+                "timestamp_in_future",
+                P.IMPOSSIBLE_TIMESTAMP_RATE,
+                years_later("completed_date_time", "created_date"),
+                lambda t: pc.equal(t["status"], "Completed"),
+            )
+        )
     if table == "event":
-        rules.append(JunkRule("timestamp_in_future", P.IMPOSSIBLE_TIMESTAMP_RATE,
-                              years_later("created_date", "start_date_time", "end_date_time")))
+        rules.append(
+            JunkRule(
+                "timestamp_in_future",
+                P.IMPOSSIBLE_TIMESTAMP_RATE,
+                years_later("created_date", "start_date_time", "end_date_time"),
+            )
+        )
     return rules
 
 
 def _stale(table: str, rows: pa.Table, rng: np.random.Generator) -> pa.Table:
     """An older version of each row: an earlier modstamp and, where it matters, earlier values."""
     back = pa.array(rng.integers(60, 10 * DAY, rows.num_rows) * 1_000_000, pa.duration("us"))
-    rows = rows.set_column(rows.schema.get_field_index("system_modstamp"), "system_modstamp",
-                           pc.subtract(rows["system_modstamp"], back))
+    rows = rows.set_column(
+        rows.schema.get_field_index("system_modstamp"),
+        "system_modstamp",
+        pc.subtract(rows["system_modstamp"], back),
+    )
     rows = _replace(rows, {"is_deleted": pa.array(np.zeros(rows.num_rows, bool))})
     if table == "lead":
-        rows = _replace(rows, {
-            "status": pa.array(["Open - Not Contacted"] * rows.num_rows),
-            "is_converted": pa.array(np.zeros(rows.num_rows, bool)),
-            "converted_date": pa.nulls(rows.num_rows, pa.timestamp("us")),
-        })
+        rows = _replace(
+            rows,
+            {
+                "status": pa.array(["Open - Not Contacted"] * rows.num_rows),
+                "is_converted": pa.array(np.zeros(rows.num_rows, bool)),
+                "converted_date": pa.nulls(rows.num_rows, pa.timestamp("us")),
+            },
+        )
     if table == "opportunity":
-        rows = _replace(rows, {
-            "stage_name": pa.array(["Prospecting"] * rows.num_rows),
-            "is_closed": pa.array(np.zeros(rows.num_rows, bool)),
-            "is_won": pa.array(np.zeros(rows.num_rows, bool)),
-            "amount": pc.multiply(rows["amount"], 0.9),
-        })
+        rows = _replace(
+            rows,
+            {
+                "stage_name": pa.array(["Prospecting"] * rows.num_rows),
+                "is_closed": pa.array(np.zeros(rows.num_rows, bool)),
+                "is_won": pa.array(np.zeros(rows.num_rows, bool)),
+                "amount": pc.multiply(rows["amount"], 0.9),
+            },
+        )
     return rows
 
 
@@ -145,7 +180,9 @@ def _replace(rows: pa.Table, values: dict[str, pa.Array]) -> pa.Table:
 EXTRA_DELETED_TABLES = {"task", "event", "campaign_member"}
 
 
-def land(table: str, clean: pa.Table, rng: np.random.Generator, junk_id_start: int) -> tuple[pa.Table, TableStats]:
+def land(
+    table: str, clean: pa.Table, rng: np.random.Generator, junk_id_start: int
+) -> tuple[pa.Table, TableStats]:
     """The table as it lands: clean rows plus versions, duplicates and junk, shuffled; and its counts."""
     contract = TABLES[table]
     clean = clean.select(contract.column_names).cast(contract.schema)
@@ -166,8 +203,10 @@ def land(table: str, clean: pa.Table, rng: np.random.Generator, junk_id_start: i
     if table in EXTRA_DELETED_TABLES and valid.num_rows:
         count = int(rng.binomial(n, P.DELETED_ACTIVITY_RATE))
         rows = valid.take(pa.array(rng.integers(0, valid.num_rows, count)))
-        rows = _replace(rows, {"id": sf_ids(table, next_id + np.arange(count)),
-                               "is_deleted": pa.array(np.ones(count, bool))})
+        rows = _replace(
+            rows,
+            {"id": sf_ids(table, next_id + np.arange(count)), "is_deleted": pa.array(np.ones(count, bool))},
+        )
         next_id += count
         parts.append(rows)
         stats.deleted += count

@@ -19,7 +19,9 @@ RATINGS = ["Hot", "Warm", "Cold"]
 REACHED = ["MQL", "SAL", "SQL", "Opportunity", "Won"]
 
 
-def lognormal_seconds(rng: np.random.Generator, spec: tuple[float, float, float, float], n: int) -> np.ndarray:
+def lognormal_seconds(
+    rng: np.random.Generator, spec: tuple[float, float, float, float], n: int
+) -> np.ndarray:
     median, sigma, low, high = spec
     days = np.clip(median * np.exp(rng.normal(0.0, sigma, n)), low, high)
     return (days * DAY).astype(np.int64)
@@ -42,7 +44,9 @@ class Leads:
     company: pa.Array
     domain: pa.Array
     origin_campaign: np.ndarray  # campaign index, -1 when not campaign-sourced
-    p_next: np.ndarray  # [n, 5] planted probability of reaching MQL, SAL, SQL, Opportunity, Won from the stage before
+    p_next: (
+        np.ndarray
+    )  # [n, 5] planted probability of reaching MQL, SAL, SQL, Opportunity, Won from the stage before
     last_stage: np.ndarray  # furthest stage the lead will ever reach (0..5), as_of aside
     reached_at: np.ndarray  # [n, 5] first time each of MQL..Won is reached (NO_TIME if never)
     close_at: np.ndarray  # opportunity close time (NO_TIME without opportunity)
@@ -65,7 +69,7 @@ def day_weights() -> np.ndarray:
 
 
 def draw_leads(world: World, rng: np.random.Generator, numbers: np.ndarray) -> tuple[Leads, dict]:
-    """The leads of one chunk with everything the planted truth decides; returns the leads and their columns."""
+    """The leads of one chunk with everything the planted truth decides, and their landed columns."""
     n = len(numbers)
     as_of = world.as_of
     created = world.start + rng.choice(P.HISTORY_DAYS, n, p=day_weights()) * DAY + rng.integers(0, DAY, n)
@@ -74,7 +78,9 @@ def draw_leads(world: World, rng: np.random.Generator, numbers: np.ndarray) -> t
     territory = rng.choice(len(TERRITORIES), n, p=P.TERRITORY_SHARE)
     countries = [c for t in TERRITORIES for c in P.TERRITORY_COUNTRIES[t]]
     country_offset = np.cumsum([0] + [len(P.TERRITORY_COUNTRIES[t]) for t in TERRITORIES])
-    country = country_offset[territory] + (rng.random(n) * np.diff(country_offset)[territory]).astype(np.int64)
+    country = country_offset[territory] + (rng.random(n) * np.diff(country_offset)[territory]).astype(
+        np.int64
+    )
     low = np.log(np.array([r[0] for r in P.EMPLOYEE_RANGE_BY_SEGMENT]))[segment]
     high = np.log(np.array([r[1] + 1 for r in P.EMPLOYEE_RANGE_BY_SEGMENT]))[segment]
     employees = np.floor(np.exp(rng.uniform(low, high))).astype(np.int64)
@@ -83,12 +89,17 @@ def draw_leads(world: World, rng: np.random.Generator, numbers: np.ndarray) -> t
     owner = reps.group_start[group] + (rng.random(n) * reps.group_size[group]).astype(np.int64)
 
     # Campaign-sourced leads come from the campaign of their source's type that ran that day.
-    type_of_source = np.array([CAMPAIGN_TYPES.index(CAMPAIGN_TYPE_BY_SOURCE[s]) if s in CAMPAIGN_TYPE_BY_SOURCE
-                               else -1 for s in P.LEAD_SOURCES])[source]
+    type_of_source = np.array(
+        [
+            CAMPAIGN_TYPES.index(CAMPAIGN_TYPE_BY_SOURCE[s]) if s in CAMPAIGN_TYPE_BY_SOURCE else -1
+            for s in P.LEAD_SOURCES
+        ]
+    )[source]
     has_campaign = type_of_source >= 0
     origin_campaign = np.full(n, -1, dtype=np.int64)
     origin_campaign[has_campaign] = world.active_campaign(
-        type_of_source[has_campaign], rng.integers(0, world.campaigns.tracks, int(has_campaign.sum())),
+        type_of_source[has_campaign],
+        rng.integers(0, world.campaigns.tracks, int(has_campaign.sum())),
         created[has_campaign] // DAY,
     )
     lift = np.where(has_campaign, world.campaigns.lift[np.maximum(origin_campaign, 0)], 1.0)
@@ -105,7 +116,9 @@ def draw_leads(world: World, rng: np.random.Generator, numbers: np.ndarray) -> t
     recycled_before_accept = reaches[:, 1] & (rng.random(n) < P.RECYCLE_BEFORE_ACCEPT_RATE)
     t_recycled = t_mql + rng.integers(1 * DAY, 10 * DAY, n)
     t_requalified = t_recycled + rng.integers(5 * DAY, 30 * DAY, n)
-    t_sal = np.where(recycled_before_accept, t_requalified, t_mql) + lognormal_seconds(rng, P.DAYS_MQL_TO_SAL, n)
+    t_sal = np.where(recycled_before_accept, t_requalified, t_mql) + lognormal_seconds(
+        rng, P.DAYS_MQL_TO_SAL, n
+    )
     t_sql = t_sal + lognormal_seconds(rng, P.DAYS_SAL_TO_SQL, n)
     skip_sal_status = reaches[:, 2] & (rng.random(n) < P.SKIP_SAL_STATUS_RATE)
     t_sal = np.where(skip_sal_status, t_sql, t_sal)  # a skipped stage is reached when the later one is
@@ -167,10 +180,24 @@ def draw_leads(world: World, rng: np.random.Generator, numbers: np.ndarray) -> t
     company, domain = companies(rng, n)
     ids = sf_ids("lead", numbers)
     leads = Leads(
-        number=numbers, id=ids, created=created, source=source, segment=segment, territory=territory,
-        owner=owner, company=company, domain=domain, origin_campaign=origin_campaign, p_next=p_next,
-        last_stage=last_stage, reached_at=reached_at, close_at=t_close,
-        recycled_before_accept=recycled_before_accept, is_deleted=is_deleted, status=status, modstamp=modstamp,
+        number=numbers,
+        id=ids,
+        created=created,
+        source=source,
+        segment=segment,
+        territory=territory,
+        owner=owner,
+        company=company,
+        domain=domain,
+        origin_campaign=origin_campaign,
+        p_next=p_next,
+        last_stage=last_stage,
+        reached_at=reached_at,
+        close_at=t_close,
+        recycled_before_accept=recycled_before_accept,
+        is_deleted=is_deleted,
+        status=status,
+        modstamp=modstamp,
     )
     person = people(rng, numbers, domain)
     ever_recycled = recycled_before_accept | (status == "Recycled")
@@ -190,10 +217,14 @@ def draw_leads(world: World, rng: np.random.Generator, numbers: np.ndarray) -> t
         "converted_date": np.where(is_converted, reached_at[:, 3], NO_TIME),
         "disqualified_reason_c": np.where(
             status == "Disqualified",
-            np.array(P.DISQUALIFIED_REASONS, dtype=object)[rng.integers(0, len(P.DISQUALIFIED_REASONS), n)], None),
+            np.array(P.DISQUALIFIED_REASONS, dtype=object)[rng.integers(0, len(P.DISQUALIFIED_REASONS), n)],
+            None,
+        ),
         "recycled_reason_c": np.where(
-            ever_recycled, np.array(P.RECYCLED_REASONS, dtype=object)[rng.integers(0, len(P.RECYCLED_REASONS), n)],
-            None),
+            ever_recycled,
+            np.array(P.RECYCLED_REASONS, dtype=object)[rng.integers(0, len(P.RECYCLED_REASONS), n)],
+            None,
+        ),
         **person,
         "is_deleted": is_deleted,
         "system_modstamp": modstamp,

@@ -11,12 +11,24 @@ from shared_metrics.generate.reference import World
 from shared_metrics.generate.text import TITLES, people, pick
 
 OPEN_STAGES = ["Prospecting", "Qualification", "Needs Analysis", "Proposal/Price Quote", "Negotiation/Review"]
-STAGE_PROBABILITY = {"Prospecting": 10.0, "Qualification": 20.0, "Needs Analysis": 40.0,
-                     "Proposal/Price Quote": 60.0, "Negotiation/Review": 80.0, "Closed Won": 100.0,
-                     "Closed Lost": 0.0}
-FORECAST_CATEGORY = {"Prospecting": "Pipeline", "Qualification": "Pipeline", "Needs Analysis": "Pipeline",
-                     "Proposal/Price Quote": "Best Case", "Negotiation/Review": "Commit", "Closed Won": "Closed",
-                     "Closed Lost": "Omitted"}
+STAGE_PROBABILITY = {
+    "Prospecting": 10.0,
+    "Qualification": 20.0,
+    "Needs Analysis": 40.0,
+    "Proposal/Price Quote": 60.0,
+    "Negotiation/Review": 80.0,
+    "Closed Won": 100.0,
+    "Closed Lost": 0.0,
+}
+FORECAST_CATEGORY = {
+    "Prospecting": "Pipeline",
+    "Qualification": "Pipeline",
+    "Needs Analysis": "Pipeline",
+    "Proposal/Price Quote": "Best Case",
+    "Negotiation/Review": "Commit",
+    "Closed Won": "Closed",
+    "Closed Lost": "Omitted",
+}
 SALES_CREATED_PER_CONVERTED = 0.25
 SALES_CREATED_SOURCES = ["Outbound Prospecting", "Partner", "Referral", "Web", None]
 SALES_CREATED_SOURCE_SHARE = [0.45, 0.15, 0.15, 0.10, 0.15]
@@ -25,12 +37,11 @@ CONTACT_ROLES = ["Economic Buyer", "Technical Buyer", "Influencer", "Evaluator"]
 
 def draw_opportunities(world: World, rng: np.random.Generator, leads: Leads, base: int) -> dict:
     as_of = world.as_of
-    reps = world.reps
     converted = np.flatnonzero(leads.reached_at[:, 3] != NO_TIME)
     n_conv = len(converted)
 
     # Sales-created opportunities on accounts that converted leads created.
-    n_sales = int(round(n_conv * SALES_CREATED_PER_CONVERTED)) if n_conv else 0
+    n_sales = round(n_conv * SALES_CREATED_PER_CONVERTED) if n_conv else 0
     on_lead = converted[rng.integers(0, n_conv, n_sales)] if n_sales else np.zeros(0, dtype=np.int64)
     sales_created = np.maximum(
         leads.reached_at[on_lead, 3] + rng.integers(DAY, 400 * DAY, n_sales), world.start
@@ -54,10 +65,12 @@ def draw_opportunities(world: World, rng: np.random.Generator, leads: Leads, bas
     lead_source = np.concatenate([source_names[leads.source[converted]], sales_source])
     won_rate = P.stage_rate_table()["Won"].mean(axis=0)[leads.segment[on_lead]]
     is_won_eventually = np.concatenate([leads.last_stage[converted] == 5, rng.random(n_sales) < won_rate])
-    cycle = np.concatenate([
-        leads.close_at[converted] - leads.reached_at[converted, 3],
-        np.zeros(n_sales, dtype=np.int64),
-    ])
+    cycle = np.concatenate(
+        [
+            leads.close_at[converted] - leads.reached_at[converted, 3],
+            np.zeros(n_sales, dtype=np.int64),
+        ]
+    )
     for s, spec in enumerate(P.SALES_CYCLE_DAYS_BY_SEGMENT):
         sales_segment = segment[n_conv:] == s
         cycle[n_conv:][sales_segment] = lognormal_seconds(rng, spec, int(sales_segment.sum()))
@@ -68,10 +81,13 @@ def draw_opportunities(world: World, rng: np.random.Generator, leads: Leads, bas
         amount[mask] = np.round(median * np.exp(rng.normal(0.0, sigma, int(mask.sum()))), -2)
 
     # Stage history: open stages at even steps of the cycle (lost deals may close early), then the close.
-    stages_before_close = np.where(is_won_eventually, len(OPEN_STAGES), rng.integers(1, len(OPEN_STAGES) + 1, n_opp))
+    stages_before_close = np.where(
+        is_won_eventually, len(OPEN_STAGES), rng.integers(1, len(OPEN_STAGES) + 1, n_opp)
+    )
     row_opp = np.repeat(np.arange(n_opp), stages_before_close + 1)
-    step = np.arange(len(row_opp)) - np.repeat(np.cumsum(stages_before_close + 1) - stages_before_close - 1,
-                                               stages_before_close + 1)
+    step = np.arange(len(row_opp)) - np.repeat(
+        np.cumsum(stages_before_close + 1) - stages_before_close - 1, stages_before_close + 1
+    )
     steps = stages_before_close[row_opp]
     is_close_row = step == steps
     row_time = created[row_opp] + (cycle[row_opp] * step) // np.maximum(steps, 1)
@@ -83,8 +99,12 @@ def draw_opportunities(world: World, rng: np.random.Generator, leads: Leads, bas
     first_amount = np.round(amount * rng.uniform(0.7, 1.1, n_opp), -2)
     row_amount = np.where(step == 0, first_amount[row_opp], amount[row_opp])
     row_keep = row_time <= as_of
-    row_opp, row_time, row_stage, row_amount = row_opp[row_keep], row_time[row_keep], row_stage[row_keep], \
-        row_amount[row_keep]
+    row_opp, row_time, row_stage, row_amount = (
+        row_opp[row_keep],
+        row_time[row_keep],
+        row_stage[row_keep],
+        row_amount[row_keep],
+    )
     stage_now = np.empty(n_opp, dtype=object)
     stage_now[row_opp] = row_stage  # rows are in time order within each opportunity
     modstamp = np.zeros(n_opp, dtype=np.int64)
@@ -113,9 +133,7 @@ def draw_opportunities(world: World, rng: np.random.Generator, leads: Leads, bas
     np.logical_or.at(won_by_account, opp_account, stage_now == "Closed Won")
 
     roles_opp = np.concatenate([np.arange(n_opp), extra_opp])
-    roles_contact = np.concatenate([
-        np.concatenate([converted_contact, sales_primary]), extra_contact
-    ])
+    roles_contact = np.concatenate([np.concatenate([converted_contact, sales_primary]), extra_contact])
     roles_primary = np.concatenate([np.ones(n_opp, bool), np.zeros(len(extra_opp), bool)])
 
     return {
@@ -134,7 +152,9 @@ def draw_opportunities(world: World, rng: np.random.Generator, leads: Leads, bas
             "created": contact_created,
             "new_people": new_people,
             "title": pick(TITLES, rng.integers(0, len(TITLES), n_contacts)),
-            "lead_source": np.concatenate([lead_source[:n_conv], lead_source[n_conv:], lead_source[extra_opp]]),
+            "lead_source": np.concatenate(
+                [lead_source[:n_conv], lead_source[n_conv:], lead_source[extra_opp]]
+            ),
             "owner": np.concatenate([owner_of_account, opp_owner[n_conv:], opp_owner[extra_opp]]),
         },
         "opportunity": {
@@ -153,13 +173,21 @@ def draw_opportunities(world: World, rng: np.random.Generator, leads: Leads, bas
             "modstamp": modstamp,
         },
         "opportunity_history": {
-            "opportunity": row_opp, "time": row_time, "stage": row_stage, "amount": row_amount,
+            "opportunity": row_opp,
+            "time": row_time,
+            "stage": row_stage,
+            "amount": row_amount,
             "close_at": close_at[row_opp],
         },
         "contact_role": {
-            "opportunity": roles_opp, "contact": roles_contact, "is_primary": roles_primary,
-            "role": np.where(roles_primary, "Decision Maker", np.array(CONTACT_ROLES, dtype=object)[
-                rng.integers(0, len(CONTACT_ROLES), len(roles_opp))]),
+            "opportunity": roles_opp,
+            "contact": roles_contact,
+            "is_primary": roles_primary,
+            "role": np.where(
+                roles_primary,
+                "Decision Maker",
+                np.array(CONTACT_ROLES, dtype=object)[rng.integers(0, len(CONTACT_ROLES), len(roles_opp))],
+            ),
             "created": created[roles_opp],
         },
         "contact_for_influence": {"contact": extra_contact, "opportunity_created": created[extra_opp]},

@@ -17,16 +17,32 @@ CHUNK_LEADS = 250_000  # fixed: the output for a seed must not depend on how the
 MATURE_AFTER_DAYS = 365
 
 LEAD_SOURCES = [
-    "Web", "Paid Search", "Webinar", "Event", "Content Syndication", "Email",
-    "Outbound Prospecting", "Partner", "Referral",
+    "Web",
+    "Paid Search",
+    "Webinar",
+    "Event",
+    "Content Syndication",
+    "Email",
+    "Outbound Prospecting",
+    "Partner",
+    "Referral",
 ]
 LEAD_SOURCE_SHARE = np.array([0.20, 0.14, 0.10, 0.08, 0.12, 0.08, 0.16, 0.07, 0.05])
 SEGMENTS = ["SMB", "Mid-Market", "Enterprise"]
 # Segment mix per lead source (rows follow LEAD_SOURCES).
-SEGMENT_SHARE_BY_SOURCE = np.array([
-    [0.60, 0.30, 0.10], [0.55, 0.32, 0.13], [0.40, 0.38, 0.22], [0.30, 0.40, 0.30], [0.50, 0.35, 0.15],
-    [0.50, 0.33, 0.17], [0.20, 0.40, 0.40], [0.35, 0.40, 0.25], [0.40, 0.35, 0.25],
-])
+SEGMENT_SHARE_BY_SOURCE = np.array(
+    [
+        [0.60, 0.30, 0.10],
+        [0.55, 0.32, 0.13],
+        [0.40, 0.38, 0.22],
+        [0.30, 0.40, 0.30],
+        [0.50, 0.35, 0.15],
+        [0.50, 0.33, 0.17],
+        [0.20, 0.40, 0.40],
+        [0.35, 0.40, 0.25],
+        [0.40, 0.35, 0.25],
+    ]
+)
 EMPLOYEE_RANGE_BY_SEGMENT = [(1, 199), (200, 1999), (2000, 200_000)]
 TERRITORY_COUNTRIES = {
     "North America": ["United States", "United States", "United States", "Canada"],
@@ -42,11 +58,11 @@ TERRITORY_SHARE = np.array([0.42, 0.08, 0.13, 0.13, 0.14, 0.10])
 STAGES = ["Lead", "MQL", "SAL", "SQL", "Opportunity", "Won"]
 STAGE_RATE_BY_SOURCE = {
     #            Web   Paid  Webin Event CSynd Email Outb  Partn Refer
-    "MQL":         [0.30, 0.22, 0.35, 0.28, 0.12, 0.18, 0.45, 0.40, 0.50],
-    "SAL":         [0.75, 0.65, 0.70, 0.70, 0.50, 0.60, 0.85, 0.80, 0.85],
-    "SQL":         [0.50, 0.40, 0.45, 0.50, 0.30, 0.35, 0.55, 0.60, 0.65],
+    "MQL": [0.30, 0.22, 0.35, 0.28, 0.12, 0.18, 0.45, 0.40, 0.50],
+    "SAL": [0.75, 0.65, 0.70, 0.70, 0.50, 0.60, 0.85, 0.80, 0.85],
+    "SQL": [0.50, 0.40, 0.45, 0.50, 0.30, 0.35, 0.55, 0.60, 0.65],
     "Opportunity": [0.60, 0.55, 0.60, 0.65, 0.45, 0.50, 0.70, 0.70, 0.75],
-    "Won":         [0.28, 0.24, 0.27, 0.30, 0.20, 0.22, 0.25, 0.33, 0.38],
+    "Won": [0.28, 0.24, 0.27, 0.30, 0.20, 0.22, 0.25, 0.33, 0.38],
 }
 STAGE_MULTIPLIER_BY_SEGMENT = {
     "MQL": [1.00, 1.10, 1.20],
@@ -67,8 +83,15 @@ EXIT_BY_LAST_STAGE = {
     "SAL": [("Sales Accepted", 0.20), ("Recycled", 0.40), ("Disqualified", 0.40)],
     "SQL": [("Sales Qualified", 0.20), ("Recycled", 0.30), ("Disqualified", 0.50)],
 }
-DISQUALIFIED_REASONS = ["No budget", "Bad fit", "Competitor", "Student or job seeker", "Invalid contact data",
-                        "Lost to competitor", "No decision"]
+DISQUALIFIED_REASONS = [
+    "No budget",
+    "Bad fit",
+    "Competitor",
+    "Student or job seeker",
+    "Invalid contact data",
+    "Lost to competitor",
+    "No decision",
+]
 RECYCLED_REASONS = ["No response", "Not ready to buy", "Timing", "Wrong contact"]
 
 # Stage timing (days, lognormal median and sigma, clipped).
@@ -105,8 +128,6 @@ UNKNOWN_STATUS_VALUES = ["Qualified - Legacy", "MQL?", "Contacted (old)", "Hot L
 def stage_rate_table() -> dict[str, np.ndarray]:
     """Stage conversion given the previous stage: array [source, segment] per stage, capped below 1."""
     return {
-        stage: np.minimum(
-            np.outer(STAGE_RATE_BY_SOURCE[stage], STAGE_MULTIPLIER_BY_SEGMENT[stage]), 0.95
-        )
+        stage: np.minimum(np.outer(STAGE_RATE_BY_SOURCE[stage], STAGE_MULTIPLIER_BY_SEGMENT[stage]), 0.95)
         for stage in STAGES[1:]
     }

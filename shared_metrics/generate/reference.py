@@ -16,14 +16,25 @@ TERRITORIES = list(P.TERRITORY_COUNTRIES)
 REPS_PER_TEAM = 8
 # Campaign type per lead source; Outbound Prospecting has none.
 CAMPAIGN_TYPE_BY_SOURCE = {
-    "Web": "Website", "Paid Search": "Paid Search", "Webinar": "Webinar", "Event": "Trade Show",
-    "Content Syndication": "Content Syndication", "Email": "Email", "Partner": "Partner",
+    "Web": "Website",
+    "Paid Search": "Paid Search",
+    "Webinar": "Webinar",
+    "Event": "Trade Show",
+    "Content Syndication": "Content Syndication",
+    "Email": "Email",
+    "Partner": "Partner",
     "Referral": "Referral Program",
 }
 CAMPAIGN_TYPES = list(CAMPAIGN_TYPE_BY_SOURCE.values())
 COST_PER_RESPONSE_BY_TYPE = {
-    "Website": 25.0, "Paid Search": 90.0, "Webinar": 60.0, "Trade Show": 250.0, "Content Syndication": 45.0,
-    "Email": 8.0, "Partner": 120.0, "Referral Program": 150.0,
+    "Website": 25.0,
+    "Paid Search": 90.0,
+    "Webinar": 60.0,
+    "Trade Show": 250.0,
+    "Content Syndication": 45.0,
+    "Email": 8.0,
+    "Partner": 120.0,
+    "Referral Program": 150.0,
 }
 MISSING_ACTUAL_COST_RATE = 0.08
 
@@ -92,7 +103,8 @@ def _reps(rng: np.random.Generator, leads: int, time_zones: dict[str, str]) -> t
     territory = group % len(TERRITORIES)
     team_in_group = (np.arange(n_reps) - group_start[group]) // REPS_PER_TEAM
     team_names = [
-        f"{TERRITORIES[t]} {P.SEGMENTS[s]} {k + 1}" for s, t, k in zip(segment, territory, team_in_group, strict=True)
+        f"{TERRITORIES[t]} {P.SEGMENTS[s]} {k + 1}"
+        for s, t, k in zip(segment, territory, team_in_group, strict=True)
     ]
     # Managers: one per team, numbered after the reps.
     teams, rep_team = np.unique(np.array(team_names, dtype=object), return_inverse=True)
@@ -123,9 +135,9 @@ def _reps(rng: np.random.Generator, leads: int, time_zones: dict[str, str]) -> t
             "id": sf_ids("user", all_numbers),
             "name": name,
             "email": email,
-            "manager_id": pa.concat_arrays([
-                sf_ids("user", manager_number[rep_team]), pa.nulls(len(teams), pa.string())
-            ]),
+            "manager_id": pa.concat_arrays(
+                [sf_ids("user", manager_number[rep_team]), pa.nulls(len(teams), pa.string())]
+            ),
             "user_role": ["Sales Rep"] * n_reps + ["Sales Manager"] * len(teams),
             "team": list(team_names) + list(teams),
             "territory": user_territory,
@@ -158,13 +170,18 @@ def _campaigns(rng: np.random.Generator, leads: int, first_day: int, last_day: i
     campaigns = Campaigns(number, type_index, start_day, end_day, lift, key[order], order, tracks)
 
     # Budget from the expected responses of the campaign's window; actual cost once it has started.
-    type_share = {CAMPAIGN_TYPE_BY_SOURCE[s]: w for s, w in zip(P.LEAD_SOURCES, P.LEAD_SOURCE_SHARE, strict=True)
-                  if s in CAMPAIGN_TYPE_BY_SOURCE}
+    type_share = {
+        CAMPAIGN_TYPE_BY_SOURCE[s]: w
+        for s, w in zip(P.LEAD_SOURCES, P.LEAD_SOURCE_SHARE, strict=True)
+        if s in CAMPAIGN_TYPE_BY_SOURCE
+    }
     per_day = np.array([type_share[t] for t in CAMPAIGN_TYPES])[type_index] * leads / P.HISTORY_DAYS / tracks
     cost_per_response = np.array([COST_PER_RESPONSE_BY_TYPE[t] for t in CAMPAIGN_TYPES])[type_index]
     budget = np.round(per_day * (end_day - start_day + 1) * cost_per_response * 1.6, -2) + 500.0
     started = start_day <= as_of_day
-    actual = np.where(started & (rng.random(n) > MISSING_ACTUAL_COST_RATE), budget * rng.uniform(0.7, 1.3, n), np.nan)
+    actual = np.where(
+        started & (rng.random(n) > MISSING_ACTUAL_COST_RATE), budget * rng.uniform(0.7, 1.3, n), np.nan
+    )
     status = np.where(end_day < as_of_day, "Completed", np.where(started, "In Progress", "Planned"))
     start_date = start_day.astype("datetime64[D]")
     created = (start_day - 21).astype("datetime64[D]").astype("datetime64[us]") + np.timedelta64(10, "h")
@@ -183,9 +200,8 @@ def _campaigns(rng: np.random.Generator, leads: int, first_day: int, last_day: i
             "is_active": status == "In Progress",
             "created_date": created,
             "is_deleted": np.zeros(n, dtype=bool),
-            "system_modstamp": np.minimum(
-                end_day, as_of_day
-            ).astype("datetime64[D]").astype("datetime64[us]") + np.timedelta64(18, "h"),
+            "system_modstamp": np.minimum(end_day, as_of_day).astype("datetime64[D]").astype("datetime64[us]")
+            + np.timedelta64(18, "h"),
         }
     )
     return campaigns, table

@@ -1,0 +1,164 @@
+"""The synthetic landing zone: contract, determinism, sizes, defect rates and the planted truth it carries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+
+from shared_metrics.business_time import load_calendars
+from shared_metrics.generate import parameters as P
+from shared_metrics.generate.cli import TRUTH_FILE, generate
+from shared_metrics.landing import TABLES
+
+
+def read(landing: Path, table: str):
+    return pq.read_table(landing / table).combine_chunks()
+
+
+def assert_same_landing(left: Path, right: Path) -> None:
+    for table in TABLES:
+        assert read(left, table).equals(read(right, table)), f"table {table} differs"
+    assert (left / TRUTH_FILE).read_text() == (right / TRUTH_FILE).read_text()
+
+
+def test_every_table_lands_with_exactly_the_contract_schema(small_landing: Path) -> None:
+    for name, table in TABLES.items():
+        assert (
+            pq.read_schema(next((small_landing / name).glob("*.parquet"))).remove_metadata() == table.schema
+        ), name
+
+
+def test_same_seed_gives_identical_data_however_the_work_is_split(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(P, "CHUNK_LEADS", 1_000)  # several chunks from a few thousand leads
+    generate(3_500, 11, tmp_path / "one", workers=1, progress=False)
+    generate(3_500, 11, tmp_path / "two", workers=2, progress=False)
+    assert_same_landing(tmp_path / "one", tmp_path / "two")
+
+
+def test_another_seed_gives_other_data(tmp_path: Path) -> None:
+    generate(2_000, 1, tmp_path / "a", progress=False)
+    generate(2_000, 2, tmp_path / "b", progress=False)
+    assert not read(tmp_path / "a", "lead").equals(read(tmp_path / "b", "lead"))
+
+
+def test_refuses_to_overwrite_a_folder_with_data_unless_forced(tmp_path: Path) -> None:
+    generate(500, 1, tmp_path, progress=False)
+    with pytest.raises(SystemExit, match="--force"):
+        generate(500, 1, tmp_path, progress=False)
+    generate(500, 2, tmp_path, force=True, progress=False)
+
+
+def test_every_generated_lead_lands_once_plus_known_extras(small_landing: Path, small_truth: dict) -> None:
+    counts = small_truth["defects"]["tables"]["lead"]
+    distinct_ids = duckdb.sql(
+        f"select count(distinct id) from read_parquet('{small_landing}/lead/*.parquet')"
+    ).fetchall()[0][0]
+    junk_with_id = sum(n for reason, n in counts["quarantined"].items() if reason != "null_id")
+    assert distinct_ids == small_truth["generator"]["leads"] + junk_with_id
+    assert counts["staged"] + counts["deleted"] == small_truth["generator"]["leads"]
+    assert counts["landed"] == distinct_ids + counts["quarantined"]["null_id"] + counts["superseded"]
+
+
+def within_binomial(observed: int, trials: int, rate: float, sigmas: float = 4.0) -> bool:
+    expected = trials * rate
+    return abs(observed - expected) <= sigmas * math.sqrt(trials * rate * (1 - rate)) + 1
+
+
+def test_defects_are_injected_at_their_recorded_rates(small_truth: dict) -> None:
+    rates = small_truth["defects"]["rates"]
+    for name, counts in small_truth["defects"]["tables"].items():
+        clean = counts["staged"] + counts["deleted"]
+        if clean < 5_000:
+            continue  # too few rows for a rate check; exact counts are checked against the warehouse
+        junk = sum(counts["quarantined"].values())
+        versioned = TABLES[name].version_column is not None
+        superseded_rate = (rates["superseded_version"] if versioned else 0) + rates["exact_duplicate"]
+        assert within_binomial(counts["superseded"], clean, superseded_rate), name
+        assert within_binomial(counts["quarantined"]["null_id"], clean, rates["null_id"]), name
+        assert junk >= len(counts["quarantined"])  # at least one row per reason
+    lead = small_truth["defects"]["tables"]["lead"]
+    assert within_binomial(
+        lead["quarantined"]["unknown_status"], lead["staged"] + lead["deleted"], rates["unknown_status"]
+    )
+
+
+def test_sales_touches_happen_in_the_owners_working_hours(small_landing: Path, small_truth: dict) -> None:
+    as_of = small_truth["generator"]["as_of"]
+    rows = duckdb.sql(
+        f"""
+        select u.territory, epoch(t.completed_date_time)::bigint
+        from read_parquet('{small_landing}/task/*.parquet') t
+        join read_parquet('{small_landing}/user/*.parquet') u on u.id = t.owner_id
+        where t.status = 'Completed' and t.completed_date_time <= '{as_of}'
+        union all
+        select u.territory, epoch(e.start_date_time)::bigint
+        from read_parquet('{small_landing}/event/*.parquet') e
+        join read_parquet('{small_landing}/user/*.parquet') u on u.id = e.owner_id
+        where e.created_date <= '{as_of}'
+        """
+    ).fetchall()
+    assert len(rows) > 10_000
+    calendars = load_calendars(dt.date(2024, 6, 1), dt.date(2027, 1, 31))
+    territory = np.array([r[0] for r in rows])
+    at = np.array([r[1] for r in rows], dtype=np.int64)
+    for name, calendar in calendars.items():
+        times = at[territory == name]
+        # A working instant gains business time in the minute before it; a night or holiday instant does not.
+        gained = calendar.business_seconds_between(times - 60, times)
+        assert (gained > 0).all(), f"{(gained == 0).sum()} touches outside working hours in {name}"
+
+
+def test_stage_conversion_in_the_landed_history_matches_the_planted_rates(
+    small_landing: Path, small_truth: dict
+) -> None:
+    """The generator's own check: reading the landing files naively recovers what _truth.json says."""
+    cutoff = small_truth["generator"]["mature_cohorts_created_before"]
+    reached = duckdb.sql(
+        f"""
+        with leads as (
+            select id, is_converted, converted_opportunity_id from (
+                select *, row_number() over (partition by id order by system_modstamp desc) as version
+                from read_parquet('{small_landing}/lead/*.parquet')
+                where id is not null and id not like '00Q9%'
+            ) where version = 1 and not is_deleted and created_date < '{cutoff}'
+        ),
+        statuses as (
+            select distinct lead_id, new_value from read_parquet('{small_landing}/lead_history/*.parquet')
+            where field = 'Status'
+        ),
+        won as (select distinct id from read_parquet('{small_landing}/opportunity/*.parquet') where is_won)
+        select
+            count(*),
+            count(*) filter (where id in (select lead_id from statuses where new_value in
+                ('Marketing Qualified', 'Sales Accepted', 'Sales Qualified', 'Closed - Converted'))),
+            count(*) filter (where id in (select lead_id from statuses
+                where new_value in ('Sales Accepted', 'Sales Qualified', 'Closed - Converted'))),
+            count(*) filter (where id in (select lead_id from statuses
+                where new_value in ('Sales Qualified', 'Closed - Converted'))),
+            count(*) filter (where is_converted),
+            count(*) filter (where converted_opportunity_id in (select id from won))
+        from leads
+        """
+    ).fetchall()[0]
+    for k, stage in enumerate(["MQL", "SAL", "SQL", "Opportunity", "Won"]):
+        rows = [r for r in small_truth["stage_conversion"] if r["to_stage"] == stage]
+        entered = sum(r["entered"] for r in rows)
+        planted = sum(r["expected_converted"] for r in rows) / entered
+        assert entered == reached[k], stage
+        observed = reached[k + 1] / reached[k]
+        tolerance = 4 * math.sqrt(planted * (1 - planted) / entered)
+        assert abs(observed - planted) <= tolerance, (stage, observed, planted, tolerance)
+
+
+def test_truth_file_is_json_with_every_section(small_landing: Path) -> None:
+    truth = json.loads((small_landing / TRUTH_FILE).read_text())
+    assert set(truth) >= {"generator", "stage_conversion", "sales_sla", "campaigns", "defects"}
+    assert len(truth["sales_sla"]["reps"]) >= 36
+    assert all(0 < r["p_first_touch_within_target_if_touched"] < 1 for r in truth["sales_sla"]["reps"])

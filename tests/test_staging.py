@@ -1,0 +1,101 @@
+"""The staging layer built by dbt from generated data: exact counts against the generator's planted truth."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+
+from shared_metrics.generate import parameters as P
+from shared_metrics.generate.text import FIRST_NAMES, LAST_NAMES
+from shared_metrics.landing import PII_COLUMNS, TABLES
+from shared_metrics.settings import PROJECT_DIR, SEEDS_DIR
+
+STAGED_MODEL = {
+    "user": "stg_salesforce__users",
+    "account": "stg_salesforce__accounts",
+    "contact": "stg_salesforce__contacts",
+    "lead": "stg_salesforce__leads",
+    "lead_history": "stg_salesforce__lead_field_changes",
+    "campaign": "stg_salesforce__campaigns",
+    "campaign_member": "stg_salesforce__campaign_members",
+    "task": "stg_salesforce__tasks",
+    "event": "stg_salesforce__events",
+    "opportunity": "stg_salesforce__opportunities",
+    "opportunity_history": "stg_salesforce__opportunity_stage_changes",
+    "opportunity_contact_role": "stg_salesforce__opportunity_contact_roles",
+}
+
+
+@pytest.fixture(scope="module")
+def warehouse(built_warehouse: Path):
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        yield con
+
+
+@pytest.mark.parametrize("table", sorted(STAGED_MODEL))
+def test_staging_keeps_exactly_the_valid_latest_rows(warehouse, small_truth: dict, table: str) -> None:
+    staged = warehouse.execute(f"select count(*) from staging.{STAGED_MODEL[table]}").fetchall()[0][0]
+    assert staged == small_truth["defects"]["tables"][table]["staged"]
+
+
+@pytest.mark.parametrize("table", sorted(STAGED_MODEL))
+def test_every_injected_defect_is_quarantined_with_its_reason(
+    warehouse, small_truth: dict, table: str
+) -> None:
+    found = dict(
+        warehouse.execute(
+            "select quarantine_reason, count(*) from staging.stg_salesforce__quarantined_rows "
+            "where source_table = ? group by 1",
+            [table],
+        ).fetchall()
+    )
+    assert found == small_truth["defects"]["tables"][table]["quarantined"]
+
+
+def test_no_personal_data_leaves_the_landing_zone(warehouse) -> None:
+    pii_names = {c for columns in PII_COLUMNS.values() for c in columns} | {"name", "user_name"}
+    columns = warehouse.execute(
+        "select table_schema, table_name, column_name, data_type from information_schema.columns "
+        "where table_schema not in ('raw', 'config')"
+    ).fetchall()
+    assert not [c for c in columns if c[2] in pii_names]
+    people = set(FIRST_NAMES) | set(LAST_NAMES)
+    email_or_phone = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\(\d{3}\) 555-\d{4}")
+    for schema, table, column, data_type in columns:
+        if data_type != "VARCHAR":
+            continue
+        values = [
+            v for (v,) in warehouse.execute(f'select distinct "{column}" from {schema}."{table}"').fetchall()
+        ]
+        assert not [v for v in values if v and (email_or_phone.search(v) or v in people)], (table, column)
+
+
+def test_sources_document_exactly_the_landing_contract() -> None:
+    sources = yaml.safe_load((PROJECT_DIR / "models/staging/salesforce/_salesforce__sources.yml").read_text())
+    documented = {t["name"]: [c["name"] for c in t["columns"]] for t in sources["sources"][0]["tables"]}
+    assert documented == {name: table.column_names for name, table in TABLES.items()}
+
+
+def test_generator_plants_the_sales_sla_that_the_seed_sets() -> None:
+    with (SEEDS_DIR / "sales_sla_targets.csv").open() as handle:
+        targets = list(csv.DictReader(handle))
+    assert {int(t["first_touch_target_business_minutes"]) for t in targets} == {
+        P.SLA_FIRST_TOUCH_TARGET_MINUTES
+    }
+    assert {int(t["min_attempts"]) for t in targets} == {P.SLA_MIN_ATTEMPTS}
+    assert {int(t["attempt_window_business_days"]) for t in targets} == {P.SLA_ATTEMPT_WINDOW_BUSINESS_DAYS}
+
+
+def test_generator_uses_only_statuses_and_sources_the_seeds_map() -> None:
+    with (SEEDS_DIR / "funnel_stage_map.csv").open() as handle:
+        statuses = {row["lead_status"] for row in csv.DictReader(handle)}
+    exits = {status for options in P.EXIT_BY_LAST_STAGE.values() for status, _ in options}
+    assert exits <= statuses
+    assert not set(P.UNKNOWN_STATUS_VALUES) & statuses
+    with (SEEDS_DIR / "lead_source_map.csv").open() as handle:
+        assert {row["lead_source"] for row in csv.DictReader(handle)} == set(P.LEAD_SOURCES)

@@ -41,7 +41,7 @@ lint-python:
 	$(BIN)/ruff format --check .
 
 lint-sql:
-	$(BIN)/sqlfluff lint models macros tests/dbt
+	DBT_DUCKDB_PATH=:memory: $(BIN)/sqlfluff lint models
 
 clean:
 	rm -rf target logs data/warehouse/candidate

@@ -15,23 +15,16 @@
 
 with
 
-{% for source_table, base_model, key in checked_tables %}
-quarantined_{{ source_table }} as (
-    select
-        '{{ source_table }}' as source_table,
-        {{ key }} as record_id,
-        quarantine_reason
-    from {{ ref(base_model) }}
-    where not is_deleted and quarantine_reason is not null
-),
-
-{% endfor -%}
-
 final as (
     {% for source_table, base_model, key in checked_tables %}
-    select * from quarantined_{{ source_table }}
-    {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
+        select
+            '{{ source_table }}' as source_table,
+            {{ key }} as record_id,
+            quarantine_reason
+        from {{ ref(base_model) }}
+        where not is_deleted and quarantine_reason is not null
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 )
 
 select * from final

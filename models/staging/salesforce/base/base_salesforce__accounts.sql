@@ -14,8 +14,7 @@ renamed as (
         {{ safe_cast('type', dbt.type_string()) }} as account_type,
         {{ safe_cast('owner_id', dbt.type_string()) }} as owner_user_id,
         {{ safe_cast('created_date', dbt.type_timestamp()) }} as created_at,
-        coalesce({{ safe_cast('is_deleted', dbt.type_boolean()) }}, false) as is_deleted,
-        {{ safe_cast('system_modstamp', dbt.type_timestamp()) }} as modified_at
+        {{ landed_audit_columns() }}
     from source
 ),
 

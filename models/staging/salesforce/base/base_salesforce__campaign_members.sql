@@ -26,8 +26,7 @@ renamed as (
         coalesce({{ safe_cast('has_responded', dbt.type_boolean()) }}, false) as has_responded,
         {{ safe_cast('first_responded_date', 'date') }} as first_responded_date,
         {{ safe_cast('created_date', dbt.type_timestamp()) }} as created_at,
-        coalesce({{ safe_cast('is_deleted', dbt.type_boolean()) }}, false) as is_deleted,
-        {{ safe_cast('system_modstamp', dbt.type_timestamp()) }} as modified_at
+        {{ landed_audit_columns() }}
     from source
 ),
 

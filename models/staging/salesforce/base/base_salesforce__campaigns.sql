@@ -16,8 +16,7 @@ renamed as (
         {{ safe_cast('actual_cost', dbt.type_numeric()) }} as actual_cost_amount,
         {{ safe_cast('is_active', dbt.type_boolean()) }} as is_active,
         {{ safe_cast('created_date', dbt.type_timestamp()) }} as created_at,
-        coalesce({{ safe_cast('is_deleted', dbt.type_boolean()) }}, false) as is_deleted,
-        {{ safe_cast('system_modstamp', dbt.type_timestamp()) }} as modified_at
+        {{ landed_audit_columns() }}
     from source
 ),
 

@@ -33,8 +33,7 @@ renamed as (
         {{ safe_cast('converted_opportunity_id', dbt.type_string()) }} as converted_opportunity_id,
         {{ safe_cast('disqualified_reason_c', dbt.type_string()) }} as disqualified_reason,
         {{ safe_cast('recycled_reason_c', dbt.type_string()) }} as recycled_reason,
-        coalesce({{ safe_cast('is_deleted', dbt.type_boolean()) }}, false) as is_deleted,
-        {{ safe_cast('system_modstamp', dbt.type_timestamp()) }} as modified_at
+        {{ landed_audit_columns() }}
     from source
 ),
 

@@ -25,8 +25,7 @@ renamed as (
         {{ safe_cast('campaign_id', dbt.type_string()) }} as campaign_id,
         {{ safe_cast('type', dbt.type_string()) }} as opportunity_type,
         {{ safe_cast('forecast_category', dbt.type_string()) }} as forecast_category,
-        coalesce({{ safe_cast('is_deleted', dbt.type_boolean()) }}, false) as is_deleted,
-        {{ safe_cast('system_modstamp', dbt.type_timestamp()) }} as modified_at
+        {{ landed_audit_columns() }}
     from source
 ),
 

@@ -20,8 +20,7 @@ renamed as (
         {{ safe_cast('role', dbt.type_string()) }} as contact_role,
         coalesce({{ safe_cast('is_primary', dbt.type_boolean()) }}, false) as is_primary,
         {{ safe_cast('created_date', dbt.type_timestamp()) }} as created_at,
-        coalesce({{ safe_cast('is_deleted', dbt.type_boolean()) }}, false) as is_deleted,
-        {{ safe_cast('system_modstamp', dbt.type_timestamp()) }} as modified_at
+        {{ landed_audit_columns() }}
     from source
 ),
 

@@ -5,9 +5,7 @@ source as (
 ),
 
 people as (
-    select lead_id as person_id from {{ ref('stg_salesforce__leads') }}
-    union all
-    select contact_id as person_id from {{ ref('stg_salesforce__contacts') }}
+    {{ staged_person_ids() }}
 ),
 
 renamed as (
@@ -24,8 +22,7 @@ renamed as (
         {{ safe_cast('activity_date', 'date') }} as activity_date,
         {{ safe_cast('completed_date_time', dbt.type_timestamp()) }} as completed_at,
         {{ safe_cast('created_date', dbt.type_timestamp()) }} as created_at,
-        coalesce({{ safe_cast('is_deleted', dbt.type_boolean()) }}, false) as is_deleted,
-        {{ safe_cast('system_modstamp', dbt.type_timestamp()) }} as modified_at
+        {{ landed_audit_columns() }}
     from source
 ),
 

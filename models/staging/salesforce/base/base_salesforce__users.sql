@@ -14,8 +14,7 @@ renamed as (
         {{ safe_cast('time_zone_sid_key', dbt.type_string()) }} as time_zone,
         {{ safe_cast('is_active', dbt.type_boolean()) }} as is_active,
         {{ safe_cast('created_date', dbt.type_timestamp()) }} as created_at,
-        coalesce({{ safe_cast('is_deleted', dbt.type_boolean()) }}, false) as is_deleted,
-        {{ safe_cast('system_modstamp', dbt.type_timestamp()) }} as modified_at
+        {{ landed_audit_columns() }}
     from source
 ),
 

@@ -47,6 +47,15 @@ def _cols(*spec: tuple) -> tuple[Column, ...]:
 
 
 _AUDIT = (("is_deleted", FLAG), ("system_modstamp", TIMESTAMP))
+# Tasks and events are both Salesforce activities and share these fields.
+_ACTIVITY = (
+    ("id", TEXT),
+    ("who_id", TEXT),
+    ("what_id", TEXT),
+    ("owner_id", TEXT),
+    ("subject", TEXT),
+    ("type", TEXT),
+)
 
 TABLES: dict[str, LandingTable] = {
     t.name: t
@@ -172,12 +181,7 @@ TABLES: dict[str, LandingTable] = {
         LandingTable(
             "task",
             _cols(
-                ("id", TEXT),
-                ("who_id", TEXT),
-                ("what_id", TEXT),
-                ("owner_id", TEXT),
-                ("subject", TEXT),
-                ("type", TEXT),
+                *_ACTIVITY,
                 ("task_subtype", TEXT),
                 ("status", TEXT),
                 ("is_closed", FLAG),
@@ -190,12 +194,7 @@ TABLES: dict[str, LandingTable] = {
         LandingTable(
             "event",
             _cols(
-                ("id", TEXT),
-                ("who_id", TEXT),
-                ("what_id", TEXT),
-                ("owner_id", TEXT),
-                ("subject", TEXT),
-                ("type", TEXT),
+                *_ACTIVITY,
                 ("event_subtype", TEXT),
                 ("activity_date", DATE),
                 ("start_date_time", TIMESTAMP),

@@ -37,6 +37,15 @@ def flags(n: int, value: bool = False) -> np.ndarray:
     return np.full(n, value, dtype=bool)
 
 
+def never_changed(created: np.ndarray) -> dict[str, pa.Array | np.ndarray]:
+    """Bookkeeping columns of a record that was created and not changed or deleted since."""
+    return {
+        "created_date": timestamps(created),
+        "is_deleted": flags(len(created)),
+        "system_modstamp": timestamps(created),
+    }
+
+
 def _planted_stage_sums(world: World, leads: Leads) -> dict:
     """Per stage transition, source and segment: leads that reached the earlier stage (in mature cohorts)
     and the sum of their planted probabilities of reaching the next one."""
@@ -196,12 +205,9 @@ def generate_chunk(world: World, chunk: int, n_leads: int, landing_dir: Path) ->
         "billing_country": pc.take(lead["country"], pa.array(acc["lead"])),
         "type": acc["type"],
         "owner_id": user_id.take(pa.array(acc["owner"])),
-        "created_date": timestamps(acc["created"]),
-        "is_deleted": flags(n_conv),
-        "system_modstamp": timestamps(acc["created"]),
+        **never_changed(acc["created"]),
     }
     con = opps["contact"]
-    n_contact = len(con["number"])
     converted_person = {
         k: pc.take(lead[k], pa.array(conv)) for k in ("first_name", "last_name", "email", "phone")
     }
@@ -212,9 +218,7 @@ def generate_chunk(world: World, chunk: int, n_leads: int, landing_dir: Path) ->
         "title": con["title"],
         "lead_source": con["lead_source"],
         "owner_id": user_id.take(pa.array(con["owner"])),
-        "created_date": timestamps(con["created"]),
-        "is_deleted": flags(n_contact),
-        "system_modstamp": timestamps(con["created"]),
+        **never_changed(con["created"]),
     }
     opp = opps["opportunity"]
     n_opp = len(opp["number"])
@@ -269,9 +273,7 @@ def generate_chunk(world: World, chunk: int, n_leads: int, landing_dir: Path) ->
         "contact_id": contact_ids.take(pa.array(role_contact_index)),
         "role": roles["role"],
         "is_primary": roles["is_primary"],
-        "created_date": timestamps(roles["created"]),
-        "is_deleted": flags(n_roles),
-        "system_modstamp": timestamps(roles["created"]),
+        **never_changed(roles["created"]),
     }
 
     # Campaign members: leads' responses and sends, and opportunity contacts' responses.

@@ -13,7 +13,7 @@ from shared_metrics.publish import publish
 from shared_metrics.refresh import build_candidate
 from shared_metrics.settings import Settings, load_settings
 
-SMALL_LEADS = 30_000
+SMALL_LEADS = 250_000
 SMALL_SEED = 7
 
 

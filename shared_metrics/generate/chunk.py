@@ -49,7 +49,7 @@ def never_changed(created: np.ndarray) -> dict[str, pa.Array | np.ndarray]:
 def _planted_stage_sums(world: World, leads: Leads) -> dict:
     """Per stage transition, source and segment: leads that reached the earlier stage (in mature cohorts)
     and the sum of their planted probabilities of reaching the next one."""
-    mature = (leads.created < world.as_of - P.MATURE_AFTER_DAYS * DAY) & ~leads.is_deleted
+    mature = (leads.created < world.mature_before) & ~leads.is_deleted
     cell = leads.source * len(P.SEGMENTS) + leads.segment
     cells = len(P.LEAD_SOURCES) * len(P.SEGMENTS)
     out = {}
@@ -67,7 +67,7 @@ def _planted_stage_sums(world: World, leads: Leads) -> dict:
 
 
 def _planted_campaign_sums(world: World, leads: Leads) -> dict:
-    mature = (leads.created < world.as_of - P.MATURE_AFTER_DAYS * DAY) & ~leads.is_deleted
+    mature = (leads.created < world.mature_before) & ~leads.is_deleted
     sourced = mature & (leads.origin_campaign >= 0)
     n = len(world.campaigns.number)
     return {

@@ -140,7 +140,7 @@ def _truth(
             "as_of": as_of.isoformat(),
             "history_days": P.HISTORY_DAYS,
             "first_lead_date": (as_of - dt.timedelta(days=P.HISTORY_DAYS)).isoformat(),
-            "mature_cohorts_created_before": (as_of - dt.timedelta(days=P.MATURE_AFTER_DAYS)).isoformat(),
+            "mature_cohorts_created_before": P.mature_cohorts_before(as_of).isoformat(),
         },
         "notes": {
             "stage_conversion": (

@@ -16,6 +16,13 @@ CHUNK_LEADS = 250_000  # fixed: the output for a seed must not depend on how the
 # Cohorts created this many days before as-of have finished every stage (the longest path is < 365 days).
 MATURE_AFTER_DAYS = 365
 
+
+def mature_cohorts_before(as_of: dt.date) -> dt.date:
+    """First day of the first cohort month that may still be maturing: truth covers the months before it."""
+    day = as_of - dt.timedelta(days=MATURE_AFTER_DAYS)
+    return day.replace(day=1)
+
+
 LEAD_SOURCES = [
     "Web",
     "Paid Search",

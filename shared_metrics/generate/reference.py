@@ -75,6 +75,7 @@ class World:
     seed: int
     leads: int
     as_of: int  # epoch seconds
+    mature_before: int  # epoch seconds: cohorts created before it are in the planted stage truth
     start: int  # epoch seconds of the first day leads are created
     calendars: dict[str, TerritoryCalendar]
     reps: Reps
@@ -219,6 +220,7 @@ def build_world(leads: int, seed: int, as_of: dt.date) -> World:
         seed=seed,
         leads=leads,
         as_of=epoch_seconds(as_of),
+        mature_before=epoch_seconds(P.mature_cohorts_before(as_of)),
         start=epoch_seconds(start_date),
         calendars=calendars,
         reps=reps,

@@ -1,0 +1,24 @@
+{#-
+    Business time: working seconds in a territory's calendar (int_business_calendar__days: working hours in
+    local time, weekends and holidays excluded, daylight-saving changes included).
+
+    business_calendar_join(alias, utc_timestamp, territory, time_zone) joins the calendar day on which the
+    instant falls, in local time, as `alias`. business_seconds_at(alias, utc_timestamp) is then the number of
+    working seconds from the start of the calendar up to the instant; the business time between two instants
+    is the difference of their business_seconds_at.
+-#}
+{% macro business_calendar_join(alias, utc_timestamp, territory, time_zone) -%}
+    left join {{ ref('int_business_calendar__days') }} as {{ alias }}
+        on {{ alias }}.territory = {{ territory }}
+        and {{ alias }}.local_date = cast({{ utc_to_local(utc_timestamp, time_zone) }} as date)
+{%- endmacro %}
+
+{% macro business_seconds_at(alias, utc_timestamp) -%}
+    (
+        {{ alias }}.business_seconds_before_day
+        + least(
+            greatest({{ dbt.datediff(alias ~ '.workday_starts_at', utc_timestamp, 'second') }}, 0),
+            {{ alias }}.workday_seconds
+        )
+    )
+{%- endmacro %}

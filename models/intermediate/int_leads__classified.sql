@@ -1,0 +1,57 @@
+with
+
+leads as (
+    select * from {{ ref('stg_salesforce__leads') }}
+),
+
+users as (
+    select * from {{ ref('stg_salesforce__users') }}
+),
+
+lead_sources as (
+    select * from {{ ref('lead_source_map') }}
+),
+
+segments as (
+    select * from {{ ref('segment_bands') }}
+),
+
+territories as (
+    select * from {{ ref('territory_map') }}
+),
+
+calendars as (
+    select * from {{ ref('business_calendar') }}
+),
+
+final as (
+    select
+        leads.lead_id,
+        leads.created_at,
+        cast({{ dbt.date_trunc('month', 'leads.created_at') }} as date) as cohort_month,
+        leads.lead_status,
+        coalesce(leads.lead_source, 'Unknown') as lead_source,
+        coalesce(lead_sources.sourced_by, 'unknown') as sourced_by,
+        coalesce(segments.segment, 'Unknown') as segment,
+        coalesce(territories.territory, 'Unassigned') as territory,
+        leads.owner_user_id,
+        users.team_name as owner_team_name,
+        users.territory as owner_territory,
+        owner_calendars.time_zone as owner_time_zone,
+        leads.is_converted,
+        leads.converted_at,
+        leads.converted_opportunity_id,
+        leads.disqualified_reason,
+        leads.recycled_reason
+    from leads
+    left join lead_sources on leads.lead_source = lead_sources.lead_source
+    left join segments
+        on
+            leads.employee_count >= segments.min_employees
+            and (segments.max_employees is null or leads.employee_count <= segments.max_employees)
+    left join territories on leads.country = territories.country
+    left join users on leads.owner_user_id = users.user_id
+    left join calendars as owner_calendars on users.territory = owner_calendars.territory
+)
+
+select * from final

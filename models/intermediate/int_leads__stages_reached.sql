@@ -1,0 +1,98 @@
+with
+
+leads as (
+    select * from {{ ref('stg_salesforce__leads') }}
+),
+
+status_changes as (
+    select * from {{ ref('stg_salesforce__lead_field_changes') }}
+    where field_name = 'Status'
+),
+
+stage_map as (
+    select * from {{ ref('funnel_stage_map') }}
+),
+
+stages as (
+    select * from {{ ref('funnel_stages') }}
+    where not is_exit
+),
+
+opportunities as (
+    select * from {{ ref('stg_salesforce__opportunities') }}
+),
+
+opportunity_stage_changes as (
+    select * from {{ ref('stg_salesforce__opportunity_stage_changes') }}
+),
+
+status_stages as (
+    select
+        status_changes.lead_id,
+        status_changes.changed_at as entered_at,
+        stages.stage_order
+    from status_changes
+    inner join stage_map on status_changes.new_value = stage_map.lead_status
+    inner join stages on stage_map.funnel_stage = stages.funnel_stage
+),
+
+won_at as (
+    -- A won opportunity is won when its history first shows Closed Won, else on its close date.
+    select
+        opportunities.opportunity_id,
+        coalesce(
+            min(opportunity_stage_changes.changed_at),
+            cast(opportunities.close_date as {{ dbt.type_timestamp() }})
+        ) as won_at
+    from opportunities
+    left join opportunity_stage_changes
+        on
+            opportunities.opportunity_id = opportunity_stage_changes.opportunity_id
+            and opportunity_stage_changes.stage_name = 'Closed Won'
+    where opportunities.is_won
+    group by opportunities.opportunity_id, opportunities.close_date
+),
+
+stage_entries as (
+    -- Every moment a lead entered a stage, from its creation, its status history, its conversion and the
+    -- win of its opportunity.
+    select
+        lead_id,
+        created_at as entered_at,
+        1 as stage_order
+    from leads
+    union all
+    select
+        lead_id,
+        entered_at,
+        stage_order
+    from status_stages
+    union all
+    select
+        lead_id,
+        converted_at as entered_at,
+        5 as stage_order
+    from leads
+    where is_converted and converted_at is not null
+    union all
+    select
+        leads.lead_id,
+        won_at.won_at as entered_at,
+        6 as stage_order
+    from leads
+    inner join won_at on leads.converted_opportunity_id = won_at.opportunity_id
+),
+
+final as (
+    -- Reaching a later stage implies the earlier ones, at the same time when they were skipped.
+    select
+        stage_entries.lead_id,
+        stages.funnel_stage,
+        stages.stage_order,
+        min(stage_entries.entered_at) as reached_at
+    from stage_entries
+    inner join stages on stage_entries.stage_order >= stages.stage_order
+    group by stage_entries.lead_id, stages.funnel_stage, stages.stage_order
+)
+
+select * from final

@@ -1,0 +1,84 @@
+with
+
+leads as (
+    select * from {{ ref('int_leads__classified') }}
+),
+
+stages_reached as (
+    select * from {{ ref('int_leads__stages_reached') }}
+),
+
+stages as (
+    select * from {{ ref('funnel_stages') }}
+    where not is_exit
+),
+
+stage_pairs as (
+    select
+        from_stages.funnel_stage as from_stage,
+        to_stages.funnel_stage as to_stage,
+        from_stages.stage_order as from_stage_order
+    from stages as from_stages
+    inner join stages as to_stages on from_stages.stage_order + 1 = to_stages.stage_order
+),
+
+transitions as (
+    select
+        leads.cohort_month,
+        leads.sourced_by,
+        leads.lead_source,
+        leads.segment,
+        leads.territory,
+        stage_pairs.from_stage,
+        stage_pairs.to_stage,
+        stage_pairs.from_stage_order,
+        entered.reached_at as entered_at,
+        converted.reached_at as converted_at
+    from stage_pairs
+    inner join stages_reached as entered on stage_pairs.from_stage = entered.funnel_stage
+    inner join leads on entered.lead_id = leads.lead_id
+    left join stages_reached as converted
+        on
+            entered.lead_id = converted.lead_id
+            and stage_pairs.to_stage = converted.funnel_stage
+),
+
+aggregated as (
+    select
+        cohort_month,
+        sourced_by,
+        lead_source,
+        segment,
+        territory,
+        from_stage,
+        to_stage,
+        from_stage_order,
+        count(*) as entered_count,
+        count(converted_at) as converted_count,
+        {{ percentile(days_between('entered_at', 'converted_at'), 0.5) }} as median_days_to_convert,
+        {{ percentile(days_between('entered_at', 'converted_at'), 0.9) }} as p90_days_to_convert
+    from transitions
+    group by cohort_month, sourced_by, lead_source, segment, territory, from_stage, to_stage, from_stage_order
+),
+
+final as (
+    select
+        cohort_month,
+        sourced_by,
+        lead_source,
+        segment,
+        territory,
+        from_stage,
+        to_stage,
+        from_stage_order as stage_pair_order,
+        entered_count,
+        converted_count,
+        {{ ratio('converted_count', 'entered_count') }} as conversion_rate,
+        median_days_to_convert,
+        p90_days_to_convert,
+        {{ dbt.dateadd('day', var('cohort_maturity_days'), dbt.dateadd('month', 1, 'cohort_month')) }}
+        > {{ refresh_started_at() }} as is_maturing
+    from aggregated
+)
+
+select * from final

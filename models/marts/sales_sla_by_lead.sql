@@ -1,0 +1,153 @@
+with
+
+leads as (
+    select * from {{ ref('int_leads__classified') }}
+),
+
+mqls as (
+    select
+        lead_id,
+        reached_at as mql_at
+    from {{ ref('int_leads__stages_reached') }}
+    where funnel_stage = 'MQL'
+),
+
+touches as (
+    select * from {{ ref('int_sales_touches__unioned') }}
+),
+
+calendar_days as (
+    select * from {{ ref('int_business_calendar__days') }}
+),
+
+targets as (
+    select
+        *,
+        lead(effective_from) over (partition by segment order by effective_from) as effective_until
+    from {{ ref('sales_sla_targets') }}
+),
+
+handed_over as (
+    -- Each MQL is judged by the target in force for its segment on the day it became an MQL.
+    select
+        leads.lead_id,
+        leads.owner_user_id,
+        leads.owner_team_name,
+        leads.owner_territory,
+        leads.owner_time_zone,
+        leads.segment,
+        leads.sourced_by,
+        leads.lead_source,
+        mqls.mql_at,
+        targets.first_touch_target_business_minutes,
+        targets.min_attempts,
+        targets.attempt_window_business_days
+    from mqls
+    inner join leads on mqls.lead_id = leads.lead_id
+    left join targets
+        on
+            leads.segment = targets.segment
+            and cast(mqls.mql_at as date) >= targets.effective_from
+            and (targets.effective_until is null or cast(mqls.mql_at as date) < targets.effective_until)
+),
+
+handed_over_clock as (
+    select
+        handed_over.*,
+        {{ business_seconds_at('mql_day', 'handed_over.mql_at') }} as mql_business_seconds,
+        mql_day.standard_workday_seconds
+    from handed_over
+    {{ business_calendar_join('mql_day', 'handed_over.mql_at', 'handed_over.owner_territory',
+                              'handed_over.owner_time_zone') }}
+),
+
+territory_now as (
+    select
+        calendar_days.territory,
+        {{ business_seconds_at('calendar_days', refresh_started_at()) }} as business_seconds_now
+    from calendar_days
+    where calendar_days.local_date = cast({{ utc_to_local(refresh_started_at(), 'calendar_days.time_zone') }} as date)
+),
+
+touches_after_mql as (
+    select
+        handed_over_clock.lead_id,
+        touches.touched_at,
+        {{ business_seconds_at('touch_day', 'touches.touched_at') }}
+        - handed_over_clock.mql_business_seconds as business_seconds_after_mql
+    from handed_over_clock
+    inner join touches
+        on
+            handed_over_clock.lead_id = touches.lead_id
+            and handed_over_clock.mql_at < touches.touched_at
+    {{ business_calendar_join('touch_day', 'touches.touched_at', 'handed_over_clock.owner_territory',
+                              'handed_over_clock.owner_time_zone') }}
+),
+
+touch_summary as (
+    select
+        touches_after_mql.lead_id,
+        min(touches_after_mql.touched_at) as first_touch_at,
+        min(touches_after_mql.business_seconds_after_mql) as business_seconds_to_first_touch,
+        {{ count_where(
+            'touches_after_mql.business_seconds_after_mql <= '
+            ~ 'handed_over_clock.attempt_window_business_days * handed_over_clock.standard_workday_seconds'
+        ) }} as attempts_within_window
+    from touches_after_mql
+    inner join handed_over_clock on touches_after_mql.lead_id = handed_over_clock.lead_id
+    group by touches_after_mql.lead_id
+),
+
+evaluated as (
+    select
+        handed_over_clock.*,
+        touch_summary.first_touch_at,
+        touch_summary.business_seconds_to_first_touch,
+        coalesce(touch_summary.attempts_within_window, 0) as attempts_within_window,
+        territory_now.business_seconds_now - handed_over_clock.mql_business_seconds as business_seconds_since_mql
+    from handed_over_clock
+    left join touch_summary on handed_over_clock.lead_id = touch_summary.lead_id
+    left join territory_now on handed_over_clock.owner_territory = territory_now.territory
+),
+
+final as (
+    select
+        lead_id,
+        owner_user_id,
+        owner_team_name,
+        owner_territory,
+        segment,
+        sourced_by,
+        lead_source,
+        mql_at,
+        cast({{ dbt.date_trunc('week', 'mql_at') }} as date) as mql_week,
+        first_touch_at,
+        business_seconds_to_first_touch / 60.0 as business_minutes_to_first_touch,
+        attempts_within_window,
+        first_touch_target_business_minutes,
+        min_attempts,
+        attempt_window_business_days,
+        case
+            when business_seconds_to_first_touch <= first_touch_target_business_minutes * 60 then 'met'
+            when business_seconds_to_first_touch is not null then 'missed'
+            when business_seconds_since_mql > first_touch_target_business_minutes * 60 then 'missed'
+            else 'pending'
+        end as first_touch_sla_status,
+        case
+            when attempts_within_window >= min_attempts then 'met'
+            when business_seconds_since_mql > attempt_window_business_days * standard_workday_seconds then 'missed'
+            else 'pending'
+        end as attempts_sla_status,
+        first_touch_at is null as is_never_touched,
+        case
+            when business_seconds_to_first_touch is null then 'never'
+            when business_seconds_to_first_touch <= 5 * 60 then 'within 5 minutes'
+            when business_seconds_to_first_touch <= 60 * 60 then 'within 1 hour'
+            when business_seconds_to_first_touch <= 4 * 60 * 60 then 'within 4 business hours'
+            when business_seconds_to_first_touch <= standard_workday_seconds then 'within 1 business day'
+            else 'later'
+        end as response_time_bucket
+    from evaluated
+)
+
+select * from final

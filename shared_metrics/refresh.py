@@ -99,7 +99,49 @@ def summary(warehouse: Path) -> str:
         ).fetchall()
         lines.append("Quarantined rows by reason:" if quarantined else "Quarantined rows: none")
         lines += [f"  {table:<26} {reason:<28} {count:>10,}" for table, reason, count in quarantined]
+        lines += headline_figures(con)
     return "\n".join(lines)
+
+
+def headline_figures(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The shared metrics both teams watch, over all published data (matured cohorts for conversion)."""
+    # Leads reaching SQL all passed SAL, so SQL / MQL = (SAL to SQL converted) / (MQL to SAL entered).
+    matured_mqls, sqls = con.execute(
+        "select sum(entered_count) filter (where from_stage = 'MQL'), "
+        "sum(converted_count) filter (where from_stage = 'SAL') "
+        "from metrics.funnel_conversion where not is_maturing"
+    ).fetchall()[0]
+    sql_rate = ratio(sqls, matured_mqls)
+    first_touch, attempts = con.execute(
+        "select sum(first_touch_met_count) / sum(first_touch_met_count + first_touch_missed_count), "
+        "sum(enough_attempts_count) / nullif(sum(mqls_received - first_touch_pending_count), 0) "
+        "from metrics.sales_sla_compliance"
+    ).fetchall()[0]
+    mqls, quota, acceptance, pipeline, target = con.execute(
+        "select sum(mqls_delivered), sum(mql_quota), "
+        "sum(mqls_accepted) / sum(mqls_accepted + mqls_rejected), "
+        "sum(marketing_sourced_pipeline_amount), sum(marketing_sourced_pipeline_target_amount) "
+        "from metrics.marketing_sla_compliance where mql_quota is not null"
+    ).fetchall()[0]
+    return [
+        "Headline figures (metrics schema):",
+        f"  MQL to SQL conversion (matured cohorts, {int(matured_mqls or 0):,} MQLs)  {percent(sql_rate)}",
+        f"  Sales SLA: first touch within target                    {percent(first_touch)}",
+        f"  Sales SLA: enough attempts                              {percent(attempts)}",
+        f"  Marketing SLA: MQLs delivered vs quota                  {percent(ratio(mqls, quota))}"
+        f"  ({int(mqls or 0):,} of {int(quota or 0):,})",
+        f"  Marketing SLA: sales acceptance rate                    {percent(acceptance)}",
+        f"  Marketing-sourced pipeline vs target                    {percent(ratio(pipeline, target))}"
+        f"  ({float(pipeline or 0):,.0f} of {float(target or 0):,.0f})",
+    ]
+
+
+def ratio(numerator: float | None, denominator: float | None) -> float | None:
+    return float(numerator) / float(denominator) if numerator is not None and denominator else None
+
+
+def percent(value: float | None) -> str:
+    return "n/a" if value is None else f"{100 * float(value):5.1f}%"
 
 
 def main() -> None:

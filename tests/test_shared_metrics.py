@@ -9,6 +9,7 @@ tolerance of every stage conversion is below 2 percentage points, so an error of
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from collections import defaultdict
 from pathlib import Path
@@ -18,6 +19,7 @@ import numpy as np
 import pytest
 
 from shared_metrics.business_time import load_calendars
+from shared_metrics.settings import PROJECT_DIR
 
 Z = 4.0
 
@@ -188,3 +190,32 @@ def test_sla_compliance_adds_up_to_the_leads_it_summarises(warehouse) -> None:
         """
     ).fetchall()[0]
     assert by_lead == rolled_up
+
+
+def test_every_metrics_table_has_an_enforced_contract_and_every_column_a_description(warehouse) -> None:
+    manifest = json.loads((PROJECT_DIR / "target" / "manifest.json").read_text())
+    marts = {
+        node["name"]: node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["schema"] == "metrics"
+    }
+    tables = {
+        name
+        for (name,) in warehouse.execute(
+            "select table_name from information_schema.tables where table_schema = 'metrics'"
+        ).fetchall()
+    }
+    assert tables == set(marts)
+    for name, node in marts.items():
+        assert node["config"]["contract"]["enforced"], name
+        assert node["description"].startswith("One row per"), name  # the grain comes first
+        columns = [
+            c
+            for (c,) in warehouse.execute(
+                "select column_name from information_schema.columns "
+                "where table_schema = 'metrics' and table_name = ?",
+                [name],
+            ).fetchall()
+        ]
+        assert set(columns) == set(node["columns"]), name
+        assert all(node["columns"][c]["description"].strip() for c in columns), name

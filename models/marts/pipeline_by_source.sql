@@ -1,0 +1,42 @@
+with
+
+opportunities as (
+    select * from {{ ref('int_opportunities__sourced') }}
+),
+
+influence as (
+    select * from {{ ref('int_opportunities__campaign_influence') }}
+),
+
+flagged as (
+    select
+        opportunities.*,
+        influence.opportunity_id is not null as is_marketing_influenced
+    from opportunities
+    left join influence on opportunities.opportunity_id = influence.opportunity_id
+),
+
+final as (
+    select
+        created_month,
+        sourced_by,
+        lead_source,
+        segment,
+        territory,
+        count(*) as opportunities_created,
+        sum(opportunity_amount) as pipeline_amount,
+        {{ count_where('is_closed') }} as closed_count,
+        {{ count_where('is_won') }} as won_count,
+        coalesce(sum(case when is_won then opportunity_amount end), 0) as won_amount,
+        {{ ratio(count_where('is_won'), count_where('is_closed')) }} as win_rate,
+        avg(sales_cycle_days) as average_sales_cycle_days,
+        {{ count_where('is_marketing_influenced') }} as marketing_influenced_count,
+        coalesce(sum(case when is_marketing_influenced then opportunity_amount end), 0)
+            as marketing_influenced_pipeline_amount,
+        coalesce(sum(case when is_marketing_influenced and is_won then opportunity_amount end), 0)
+            as marketing_influenced_won_amount
+    from flagged
+    group by created_month, sourced_by, lead_source, segment, territory
+)
+
+select * from final

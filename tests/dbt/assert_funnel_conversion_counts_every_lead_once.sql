@@ -1,0 +1,19 @@
+-- Reconciliation: every lead enters the first stage pair (Lead to MQL) exactly once.
+with
+
+entered as (
+    select sum(entered_count) as leads
+    from {{ ref('funnel_conversion') }}
+    where stage_pair_order = 1
+),
+
+funnel as (
+    select count(*) as leads from {{ ref('lead_funnel') }}
+)
+
+select
+    entered.leads as leads_in_conversion,
+    funnel.leads as leads_in_funnel
+from entered
+cross join funnel
+where entered.leads <> funnel.leads

@@ -12,10 +12,6 @@ lead_sources as (
     select * from {{ ref('lead_source_map') }}
 ),
 
-segments as (
-    select * from {{ ref('segment_bands') }}
-),
-
 territories as (
     select * from {{ ref('territory_map') }}
 ),
@@ -45,10 +41,7 @@ final as (
         leads.recycled_reason
     from leads
     left join lead_sources on leads.lead_source = lead_sources.lead_source
-    left join segments
-        on
-            leads.employee_count >= segments.min_employees
-            and (segments.max_employees is null or leads.employee_count <= segments.max_employees)
+    {{ join_segment_band('segments', 'leads.employee_count') }}
     left join territories on leads.country = territories.country
     left join users on leads.owner_user_id = users.user_id
     left join calendars as owner_calendars on users.territory = owner_calendars.territory

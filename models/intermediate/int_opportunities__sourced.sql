@@ -16,10 +16,6 @@ lead_sources as (
     select * from {{ ref('lead_source_map') }}
 ),
 
-segments as (
-    select * from {{ ref('segment_bands') }}
-),
-
 territories as (
     select * from {{ ref('territory_map') }}
 ),
@@ -64,10 +60,7 @@ final as (
     left join leads on creating_leads.lead_id = leads.lead_id
     left join lead_sources on opportunities.lead_source = lead_sources.lead_source
     left join accounts on opportunities.account_id = accounts.account_id
-    left join segments
-        on
-            accounts.employee_count >= segments.min_employees
-            and (segments.max_employees is null or accounts.employee_count <= segments.max_employees)
+    {{ join_segment_band('segments', 'accounts.employee_count') }}
     left join territories on accounts.billing_country = territories.country
 )
 

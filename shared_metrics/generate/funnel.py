@@ -176,7 +176,8 @@ def draw_leads(world: World, rng: np.random.Generator, numbers: np.ndarray) -> t
     np.maximum.at(modstamp, lead_index, event_time)
 
     is_converted = reached_at[:, 3] != NO_TIME
-    is_deleted = ~is_converted & (rng.random(n) < P.DELETED_LEAD_RATE)
+    # Independent of the outcome, so that deletions never bias the planted rates.
+    is_deleted = rng.random(n) < P.DELETED_LEAD_RATE
     company, domain = companies(rng, n)
     ids = sf_ids("lead", numbers)
     leads = Leads(

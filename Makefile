@@ -4,8 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 export DBT_PROFILES_DIR := $(CURDIR)
+export DAGSTER_HOME ?= $(CURDIR)/data/dagster
+# Commands run inside the project's virtualenv (dg and dagster-dbt look for dbt on PATH).
+export VIRTUAL_ENV := $(CURDIR)/$(VENV)
+export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup run refresh generate test test-python lint lint-python lint-sql dbt-build clean
+.PHONY: setup run refresh rollback dagster manifest dagster-home summary generate test test-python \
+	lint lint-python lint-sql clean
 
 setup: $(INSTALLED)
 
@@ -16,11 +21,34 @@ $(INSTALLED): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable ".[dev]"
 	touch $(INSTALLED)
 
-## make run: demo data when the landing folder is empty, build, test, publish, summary.
-run: setup
-	$(BIN)/python -m shared_metrics.refresh
+## make run: through Dagster, demo data when the landing folder is empty, refresh (build, test, publish), summary.
+run: setup manifest dagster-home
+	$(BIN)/python -m orchestration.cli run
 
-refresh: run
+## make refresh: one full refresh through Dagster; exits non-zero naming the failing step and tests.
+refresh: setup manifest dagster-home
+	$(BIN)/python -m orchestration.cli refresh
+
+## make rollback: publish the previous warehouse version again.
+rollback: setup
+	$(BIN)/python -m orchestration.cli rollback
+
+## make dagster: the Dagster UI on 127.0.0.1:3000 with the daily schedule and the landing sensor running.
+DAGSTER_HOST ?= 127.0.0.1
+DAGSTER_PORT ?= 3000
+dagster: setup manifest dagster-home
+	$(BIN)/dg dev --host $(DAGSTER_HOST) --port $(DAGSTER_PORT)
+
+summary: setup
+	$(BIN)/python -m shared_metrics.summary
+
+# dagster-dbt reads the dbt manifest; parsing takes a few seconds.
+manifest: setup
+	$(BIN)/dbt parse --quiet
+
+dagster-home:
+	mkdir -p $(DAGSTER_HOME)
+	test -f $(DAGSTER_HOME)/dagster.yaml || cp orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 
 ## make generate LEADS=1000000 SEED=42: (re)write the landing folder with synthetic data.
 LEADS ?= 100000
@@ -31,7 +59,7 @@ generate: setup
 ## make test: pytest (generator, staging on generated data, refresh), ruff and sqlfluff.
 test: setup test-python lint
 
-test-python:
+test-python: manifest
 	$(BIN)/python -m pytest
 
 lint: lint-python lint-sql

@@ -1,18 +1,38 @@
 """Write–audit–publish for the DuckDB warehouse.
 
 A refresh builds and tests a candidate file; only a fully tested candidate replaces the published
-``warehouse.duckdb``, atomically (``os.replace``). Readers open the published file read-only.
+``warehouse.duckdb``, atomically (``os.replace``). The previous versions stay as hard links in ``versions/``
+for rollback, so keeping them costs no copy. Readers open the published file read-only, one query at a time.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import fcntl
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
+
+import duckdb
 
 from shared_metrics.settings import PUBLISHED_FILE_NAME, Settings
 
 CANDIDATE_FOLDER = "candidate"
+VERSIONS_FOLDER = "versions"
+LOCK_FILE = ".refresh.lock"
+_held_locks: dict[Path, int] = {}  # lock files this process holds, released at exit by the OS at the latest
+
+
+class RefreshAlreadyRunning(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Publication:
+    version: str
+    published_at: dt.datetime
+    path: Path
 
 
 def candidate_path(settings: Settings) -> Path:
@@ -20,27 +40,131 @@ def candidate_path(settings: Settings) -> Path:
     return settings.warehouse_dir / CANDIDATE_FOLDER / PUBLISHED_FILE_NAME
 
 
-def prepare_candidate(settings: Settings) -> Path:
-    """An empty place for a new candidate; leftovers of a failed or killed refresh are removed."""
-    folder = settings.warehouse_dir / CANDIDATE_FOLDER
-    if folder.exists():
-        shutil.rmtree(folder)
+def acquire_refresh_lock(settings: Settings) -> None:
+    """One refresh at a time per warehouse folder; held until released or until this process ends."""
+    lock_path = _writable_folder(settings.warehouse_dir) / LOCK_FILE
+    if lock_path in _held_locks:
+        return
+    descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        folder.mkdir(parents=True)
-    except OSError as exc:
-        raise SystemExit(
-            f"Cannot create the candidate warehouse folder {folder}: {exc.strerror}. "
-            "Check that WAREHOUSE_DIR points at a writable folder with free space."
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError as exc:
+        os.close(descriptor)
+        raise RefreshAlreadyRunning(
+            f"Another refresh is writing to {settings.warehouse_dir}; "
+            "wait for it to finish, then run this again."
         ) from exc
-    return folder / PUBLISHED_FILE_NAME
+    _held_locks[lock_path] = descriptor
 
 
-def publish(settings: Settings) -> Path:
-    """Atomically replace the published warehouse with the audited candidate."""
+def release_refresh_lock(settings: Settings) -> None:
+    descriptor = _held_locks.pop(settings.warehouse_dir / LOCK_FILE, None)
+    if descriptor is not None:
+        os.close(descriptor)
+
+
+def prepare_candidate(settings: Settings) -> Path:
+    """A fresh candidate: leftovers of a failed or killed refresh removed, then a copy of the published
+    warehouse (or nothing) to build on, so models that keep history find it."""
+    acquire_refresh_lock(settings)
+    folder = settings.warehouse_dir / CANDIDATE_FOLDER
+    shutil.rmtree(folder, ignore_errors=True)
+    _writable_folder(folder)
+    candidate = folder / PUBLISHED_FILE_NAME
+    if settings.published_warehouse.exists():
+        try:
+            shutil.copyfile(settings.published_warehouse, candidate)
+        except OSError as exc:
+            raise SystemExit(
+                f"Cannot copy the published warehouse into the candidate {candidate}: {exc.strerror}. "
+                "Free disk space in WAREHOUSE_DIR, then refresh again; the published warehouse is unchanged."
+            ) from exc
+    return candidate
+
+
+def publish(settings: Settings) -> Publication:
+    """Atomically replace the published warehouse with the audited candidate; keep the previous versions."""
     candidate = candidate_path(settings)
     if not candidate.exists():
         raise SystemExit(f"No candidate warehouse at {candidate}: run a refresh first.")
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    version = now.strftime("%Y%m%dT%H%M%SZ")
+    with duckdb.connect(str(candidate)) as con:
+        # Readers learn what they read; the checkpoint leaves no write-ahead log behind the file.
+        con.execute("create schema if not exists meta")
+        con.execute(
+            "create or replace table meta.publication as "
+            "select ? as version, cast(? as timestamp) as published_at",
+            [version, now.replace(tzinfo=None)],
+        )
+        con.execute("checkpoint")
     published = settings.published_warehouse
+    versions = _writable_folder(settings.warehouse_dir / VERSIONS_FOLDER)
+    if published.exists():
+        previous = _version_of(published) or "unknown"
+        keep = versions / f"warehouse-{previous}.duckdb"
+        if not keep.exists():
+            os.link(published, keep)  # a second name for the old file: no copy, and it survives the replace
     os.replace(candidate, published)
     shutil.rmtree(candidate.parent, ignore_errors=True)
-    return published
+    _prune_versions(versions, settings.published_versions_kept)
+    return Publication(version=version, published_at=now, path=published)
+
+
+def rollback(settings: Settings) -> Publication:
+    """Publish the newest kept previous version again (atomically); the current one is kept as a version."""
+    acquire_refresh_lock(settings)
+    versions = sorted((settings.warehouse_dir / VERSIONS_FOLDER).glob("warehouse-*.duckdb"))
+    current = _version_of(settings.published_warehouse) if settings.published_warehouse.exists() else None
+    earlier = [v for v in versions if v.stem.removeprefix("warehouse-") != current]
+    if not earlier:
+        raise SystemExit(f"No earlier version to roll back to in {settings.warehouse_dir / VERSIONS_FOLDER}.")
+    target = earlier[-1]
+    staging = settings.warehouse_dir / f".rollback-{os.getpid()}.duckdb"
+    os.link(target, staging)
+    if current:
+        keep = target.parent / f"warehouse-{current}.duckdb"
+        if not keep.exists():
+            os.link(settings.published_warehouse, keep)
+    os.replace(staging, settings.published_warehouse)
+    target.unlink()
+    version = target.stem.removeprefix("warehouse-")
+    return Publication(
+        version=version, published_at=dt.datetime.now(dt.UTC), path=settings.published_warehouse
+    )
+
+
+def published_version(settings: Settings) -> str | None:
+    path = settings.published_warehouse
+    return _version_of(path) if path.exists() else None
+
+
+def query_published(settings: Settings, sql: str, parameters: list | None = None) -> list[tuple]:
+    """Run one read-only query on the published warehouse and close it again: never holds a lock."""
+    with duckdb.connect(str(settings.published_warehouse), read_only=True) as con:
+        return con.execute(sql, parameters or []).fetchall()
+
+
+def _version_of(warehouse: Path) -> str | None:
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            rows = con.execute("select version from meta.publication").fetchall()
+    except duckdb.Error:
+        return None
+    return rows[0][0] if rows else None
+
+
+def _prune_versions(versions: Path, keep: int) -> None:
+    for old in sorted(versions.glob("warehouse-*.duckdb"))[:-keep] if keep > 0 else versions.glob("*.duckdb"):
+        old.unlink(missing_ok=True)
+
+
+def _writable_folder(folder: Path) -> Path:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SystemExit(
+            f"Cannot create the warehouse folder {folder}: {exc.strerror}. "
+            "Point WAREHOUSE_DIR at a writable folder with free space; the published warehouse is unchanged."
+        ) from exc
+    return folder

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SEEDS_DIR = PROJECT_DIR / "seeds"
 PUBLISHED_FILE_NAME = "warehouse.duckdb"
+# dbt from this environment, whether or not the virtualenv is activated.
+DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 
 
 @dataclass(frozen=True)
@@ -17,6 +20,9 @@ class Settings:
     warehouse_dir: Path
     demo_leads: int
     demo_seed: int
+    refresh_cron: str = "0 6 * * *"
+    published_versions_kept: int = 3
+    landing_sensor_interval_seconds: int = 60
 
     @property
     def published_warehouse(self) -> Path:
@@ -44,4 +50,7 @@ def load_settings() -> Settings:
         warehouse_dir=_path("WAREHOUSE_DIR", "data/warehouse"),
         demo_leads=_int("DEMO_LEADS", 100_000),
         demo_seed=_int("DEMO_SEED", 42),
+        refresh_cron=os.environ.get("REFRESH_CRON") or "0 6 * * *",
+        published_versions_kept=_int("PUBLISHED_VERSIONS_KEPT", 3),
+        landing_sensor_interval_seconds=_int("LANDING_SENSOR_INTERVAL_SECONDS", 60),
     )

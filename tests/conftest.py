@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from shared_metrics.generate.cli import TRUTH_FILE, generate
-from shared_metrics.publish import publish
-from shared_metrics.refresh import build_candidate
 from shared_metrics.settings import Settings, load_settings
 
 SMALL_LEADS = 250_000
@@ -36,8 +35,41 @@ def small_settings(small_landing: Path, tmp_path_factory: pytest.TempPathFactory
     )
 
 
+def run_refresh_in_process(settings: Settings) -> bool:
+    """One refresh through the Dagster assets, in this process, against the given folders."""
+    from dagster import materialize
+    from dagster_dbt import DbtCliResource
+
+    from orchestration.assets.dbt import shared_metrics_dbt_assets
+    from orchestration.assets.landing import landing_tables
+    from orchestration.assets.warehouse import published_warehouse
+    from orchestration.project import dbt_project
+    from orchestration.resources import WarehouseResource
+    from shared_metrics.settings import DBT_EXECUTABLE
+
+    with pytest.MonkeyPatch.context() as environment:
+        for name in ("LANDING_DIR", "WAREHOUSE_DIR", "DBT_DUCKDB_PATH"):  # the dbt step exports these
+            environment.setenv(name, os.environ.get(name, ""))
+        result = materialize(
+            [*landing_tables, shared_metrics_dbt_assets, published_warehouse],
+            resources={
+                "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
+                "warehouse": WarehouseResource(
+                    landing_dir=str(settings.landing_dir), warehouse_dir=str(settings.warehouse_dir)
+                ),
+            },
+            raise_on_error=False,
+        )
+    return result.success
+
+
 @pytest.fixture(scope="session")
 def built_warehouse(small_settings: Settings) -> Path:
-    """The small landing zone built, tested by dbt and published."""
-    build_candidate(small_settings)
-    return publish(small_settings)
+    """The small landing zone refreshed through Dagster: built, tested by dbt and published."""
+    assert run_refresh_in_process(small_settings)
+    return small_settings.published_warehouse
+
+
+@pytest.fixture(scope="session")
+def refresh_in_process():
+    return run_refresh_in_process

@@ -1,4 +1,7 @@
 -- Reconciliation: lead_funnel has exactly one row per staged lead.
+-- Reported in Dagster as a check on lead_funnel.
+{{ config(meta={'dagster': {'ref': {'name': 'lead_funnel'}}}) }}
+
 with
 
 staged as (

@@ -1,4 +1,7 @@
 -- Reconciliation: pipeline summed over pipeline_by_source equals the staged opportunities' amount.
+-- Reported in Dagster as a check on pipeline_by_source.
+{{ config(meta={'dagster': {'ref': {'name': 'pipeline_by_source'}}}) }}
+
 with
 
 by_source as (

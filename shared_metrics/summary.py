@@ -1,73 +1,13 @@
-"""One refresh from the command line: demo data if the landing folder is empty, build and test a candidate
-warehouse with dbt, publish it, and print a summary.
+"""What a published warehouse holds: row counts per layer, quarantined rows, the shared headline figures.
 
-    python -m shared_metrics.refresh
+python -m shared_metrics.summary
 """
 
-from __future__ import annotations
-
-import os
-import re
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import duckdb
 
-from shared_metrics.generate.cli import generate
-from shared_metrics.landing import TABLES
-from shared_metrics.publish import prepare_candidate, publish
-from shared_metrics.settings import PROJECT_DIR, Settings, load_settings
-
-
-def landing_is_empty(landing_dir: Path) -> bool:
-    return not any(landing_dir.glob("*/*.parquet")) and not any(landing_dir.glob("*/*.csv"))
-
-
-def dbt_executable() -> str:
-    return str(Path(sys.executable).parent / "dbt")
-
-
-def dbt_env(settings: Settings, warehouse_file: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "LANDING_DIR": str(settings.landing_dir),
-        "DBT_DUCKDB_PATH": str(warehouse_file),
-        "DBT_PROFILES_DIR": str(PROJECT_DIR),
-    }
-
-
-def build_candidate(settings: Settings) -> Path:
-    """dbt build (models and every test) into a fresh candidate file; raises with the failing nodes named."""
-    candidate = prepare_candidate(settings)
-    command = [dbt_executable(), "build", "--project-dir", str(PROJECT_DIR)]
-    result = subprocess.run(
-        command,
-        cwd=PROJECT_DIR,
-        env=dbt_env(settings, candidate),
-        text=True,
-        capture_output=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise SystemExit(
-            "Refresh failed; the published warehouse was left as it was.\n"
-            + failure_report(result.stdout + result.stderr)
-            + f"\nFull log: {PROJECT_DIR / 'logs' / 'dbt.log'}"
-        )
-    return candidate
-
-
-ANSI_AND_TIME = re.compile(r"\x1b\[[0-9;]*m|^\d\d:\d\d:\d\d\s+", re.MULTILINE)
-
-
-def failure_report(output: str) -> str:
-    """The part of dbt's output that names what failed: its closing summary or its fatal error."""
-    text = ANSI_AND_TIME.sub("", output)
-    starts = [text.rfind(marker) for marker in ("Completed with", "Encountered an error")]
-    start = max(starts)
-    return (text[start:] if start >= 0 else text[-3000:]).strip()
+from shared_metrics.settings import load_settings
 
 
 def summary(warehouse: Path) -> str:
@@ -76,7 +16,7 @@ def summary(warehouse: Path) -> str:
             """
             select table_schema, count(*) as relations
             from information_schema.tables
-            where table_schema in ('config', 'staging', 'metrics')
+            where table_schema in ('config', 'staging', 'intermediate', 'metrics')
             group by table_schema
             order by table_schema
             """
@@ -146,25 +86,9 @@ def percent(value: float | None) -> str:
 
 def main() -> None:
     settings = load_settings()
-    started = time.perf_counter()
-    if landing_is_empty(settings.landing_dir):
-        print(
-            f"{settings.landing_dir} is empty: generating {settings.demo_leads:,} demo leads (seed "
-            f"{settings.demo_seed}).",
-            flush=True,
-        )
-        generate(settings.demo_leads, settings.demo_seed, settings.landing_dir, force=True)
-    missing = [name for name in TABLES if not (settings.landing_dir / name).is_dir()]
-    if missing:
-        raise SystemExit(
-            f"Landing folder {settings.landing_dir} lacks tables: {', '.join(missing)}. "
-            "Land one folder per table (see README, 'Landing contract')."
-        )
-    print("Building and testing a candidate warehouse with dbt ...", flush=True)
-    build_candidate(settings)
-    published = publish(settings)
-    print(f"Published {published} in {time.perf_counter() - started:.1f} s.\n")
-    print(summary(published))
+    if not settings.published_warehouse.exists():
+        raise SystemExit(f"No published warehouse at {settings.published_warehouse}: run `make run` first.")
+    print(summary(settings.published_warehouse))
 
 
 if __name__ == "__main__":

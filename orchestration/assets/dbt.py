@@ -1,0 +1,49 @@
+"""Every dbt model and seed as a Dagster asset, every dbt test as an asset check; built into the candidate."""
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from dagster import AssetExecutionContext, AssetKey
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from orchestration.project import dbt_project
+from orchestration.resources import WarehouseResource
+from shared_metrics.publish import prepare_candidate, release_refresh_lock
+
+# dbt folder (fqn[1]) -> Dagster group, named like the warehouse schema it fills.
+GROUP_BY_FOLDER = {"staging": "staging", "intermediate": "intermediate", "marts": "metrics"}
+
+
+class SharedMetricsTranslator(DagsterDbtTranslator):
+    """Assets are keyed schema/name (metrics/lead_funnel) and grouped by layer; sources keep
+    salesforce/<table>, the keys of the landing assets."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return super().get_asset_key(dbt_resource_props)
+        return AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "config"
+        return GROUP_BY_FOLDER.get(dbt_resource_props["fqn"][1], "other")
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=SharedMetricsTranslator()
+)
+def shared_metrics_dbt_assets(
+    context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+) -> Iterator:
+    """Build and test the selected models in a fresh candidate warehouse (write and audit); publishing is
+    the published_warehouse asset's job, and it runs only when every model and test here succeeded."""
+    settings = warehouse.settings
+    candidate = prepare_candidate(settings)
+    warehouse.export_for_dbt(candidate)
+    context.log.info(f"Building into the candidate {candidate}")
+    try:
+        yield from dbt.cli(["build"], context=context).stream()
+    except BaseException:
+        # Nothing will be published: let the next refresh start (a killed process releases it anyway).
+        release_refresh_lock(settings)
+        raise

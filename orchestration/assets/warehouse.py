@@ -1,0 +1,42 @@
+"""The published warehouse: the audited candidate, swapped in atomically."""
+
+import duckdb
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+
+from orchestration.assets.dbt import shared_metrics_dbt_assets
+from orchestration.resources import WarehouseResource
+from shared_metrics.publish import publish, release_refresh_lock
+
+
+@asset(deps=shared_metrics_dbt_assets.keys, group_name="published", kinds={"duckdb"})
+def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+    """WAREHOUSE_DIR/warehouse.duckdb, the file readers open read-only. Runs only after every dbt model and
+    test of the refresh succeeded; replaces the file atomically and keeps earlier versions for rollback."""
+    settings = warehouse.settings
+    try:
+        publication = publish(settings)
+    finally:
+        release_refresh_lock(settings)
+    with duckdb.connect(str(publication.path), read_only=True) as con:
+        tables = con.execute(
+            "select table_name from information_schema.tables where table_schema = 'metrics' order by 1"
+        ).fetchall()
+        row_counts = [
+            (name, con.execute(f'select count(*) from metrics."{name}"').fetchall()[0][0])
+            for (name,) in tables
+        ]
+        quarantined = con.execute(
+            "select source_table || ': ' || quarantine_reason, count(*) "
+            "from staging.stg_salesforce__quarantined_rows group by 1 order by 1"
+        ).fetchall()
+    context.log.info(f"Published version {publication.version} to {publication.path}")
+    return MaterializeResult(
+        metadata={
+            "version": publication.version,
+            "published_at": MetadataValue.timestamp(publication.published_at),
+            "path": MetadataValue.path(str(publication.path)),
+            "metrics_rows": MetadataValue.json({name: int(rows) for name, rows in row_counts}),
+            "quarantined_rows": sum(int(n) for _, n in quarantined),
+            "quarantined_by_reason": MetadataValue.json({reason: int(n) for reason, n in quarantined}),
+        }
+    )

@@ -1,0 +1,74 @@
+"""When refreshes run: the refresh job, a daily schedule and a sensor on new landing files."""
+
+import hashlib
+import json
+
+from dagster import (
+    AssetObservation,
+    AssetSelection,
+    DefaultScheduleStatus,
+    DefaultSensorStatus,
+    RunRequest,
+    ScheduleDefinition,
+    SensorEvaluationContext,
+    SensorResult,
+    SkipReason,
+    define_asset_job,
+    in_process_executor,
+    sensor,
+)
+
+from orchestration.assets.dbt import shared_metrics_dbt_assets
+from orchestration.assets.landing import demo_landing_data, landing_asset_key, table_fingerprint
+from orchestration.assets.warehouse import published_warehouse
+from orchestration.resources import WarehouseResource
+from shared_metrics.landing import TABLES
+from shared_metrics.settings import load_settings
+
+# One process for the whole run: the refresh lock taken when the candidate is prepared is held until publish.
+refresh_job = define_asset_job(
+    "refresh",
+    selection=AssetSelection.assets(shared_metrics_dbt_assets, published_warehouse),
+    executor_def=in_process_executor,
+    description="Build and test every dbt model into a candidate warehouse, then publish it atomically.",
+)
+
+generate_demo_data_job = define_asset_job(
+    "generate_demo_data",
+    selection=AssetSelection.assets(demo_landing_data),
+    executor_def=in_process_executor,
+    description="Write synthetic Salesforce data with planted truth into LANDING_DIR.",
+)
+
+daily_refresh_schedule = ScheduleDefinition(
+    name="daily_refresh",
+    job=refresh_job,
+    cron_schedule=load_settings().refresh_cron,
+    execution_timezone="UTC",
+    default_status=DefaultScheduleStatus.RUNNING,
+    description="Refresh every day (REFRESH_CRON, default 06:00 UTC).",
+)
+
+
+@sensor(
+    name="landing_files",
+    job=refresh_job,
+    minimum_interval_seconds=load_settings().landing_sensor_interval_seconds,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Start a refresh when files in LANDING_DIR appear or change (names, sizes, modified times).",
+)
+def landing_files_sensor(
+    context: SensorEvaluationContext, warehouse: WarehouseResource
+) -> SensorResult | SkipReason:
+    landing_dir = warehouse.settings.landing_dir
+    fingerprints = {table: table_fingerprint(landing_dir, table) for table in TABLES}
+    if not any(f["files"] for f in fingerprints.values()):
+        return SkipReason(f"No landed files in {landing_dir} yet.")
+    state = hashlib.sha256(json.dumps(fingerprints, sort_keys=True).encode()).hexdigest()
+    if state == context.cursor:
+        return SkipReason(f"No new or changed files in {landing_dir}.")
+    observations = [
+        AssetObservation(asset_key=landing_asset_key(table), metadata=fingerprint)
+        for table, fingerprint in fingerprints.items()
+    ]
+    return SensorResult(run_requests=[RunRequest(run_key=state)], asset_events=observations, cursor=state)

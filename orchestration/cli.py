@@ -1,0 +1,123 @@
+"""Refreshes from the command line, through Dagster (`dg launch`), for `make run`, `make refresh` and
+`make rollback`:
+
+    python -m orchestration.cli run       # demo data if LANDING_DIR is empty, refresh, summary
+    python -m orchestration.cli refresh   # one full refresh; exit code 1 names the failing step and tests
+    python -m orchestration.cli rollback  # publish the previous version again
+"""
+
+import argparse
+import datetime as dt
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from shared_metrics.publish import rollback
+from shared_metrics.settings import PROJECT_DIR, load_settings
+from shared_metrics.summary import summary
+
+VENV_BIN = Path(sys.executable).parent
+# Lines of dg's log worth showing while a refresh runs; everything is kept in the log file.
+PROGRESS = re.compile(
+    r"STEP_SUCCESS|STEP_FAILURE|RUN_SUCCESS|RUN_FAILURE|Done\. PASS=| FAIL \d|ERROR creating|Failure in "
+)
+FAILED_STEP = re.compile(r'Execution of step "([^"]+)" failed')
+FAILED_TEST = re.compile(r"Failure in (?:test|unit_test) (\S+) \(([^)]+)\)")
+FAILED_MODEL = re.compile(
+    r"(?:Database Error|Runtime Error|Compilation Error) in (?:model|seed|snapshot) (\S+) \(([^)]+)\)"
+)
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def landing_is_empty(landing_dir: Path) -> bool:
+    return not any(landing_dir.glob("*/*.parquet")) and not any(landing_dir.glob("*/*.csv"))
+
+
+def launch(job: str) -> tuple[int, Path]:
+    """Run one Dagster job in this process's environment; stream the important lines, log everything."""
+    settings = load_settings()
+    log_dir = settings.warehouse_dir.parent / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_path = log_dir / f"{job}-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}.log"
+    env = {
+        **os.environ,
+        "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        "VIRTUAL_ENV": str(VENV_BIN.parent),
+    }
+    with (
+        log_path.open("w", encoding="utf-8") as log,
+        subprocess.Popen(
+            [str(VENV_BIN / "dg"), "launch", "--job", job],
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        ) as process,
+    ):
+        assert process.stdout is not None
+        for line in process.stdout:
+            log.write(line)
+            clean = ANSI.sub("", line).rstrip()
+            if PROGRESS.search(clean):
+                print("  " + clean.split(" - ")[-1][:160], flush=True)
+    return process.returncode, log_path
+
+
+def failure_report(log_path: Path) -> str:
+    text = ANSI.sub("", log_path.read_text(encoding="utf-8"))
+    steps = sorted(set(FAILED_STEP.findall(text)))
+    tests = sorted(set(FAILED_TEST.findall(text)))
+    models = sorted(set(FAILED_MODEL.findall(text)))
+    lines = [f"Failed step: {', '.join(steps) or 'unknown (see the log)'}"]
+    lines += [f"Failed test: {name} ({path})" for name, path in tests]
+    lines += [f"Failed model: {name} ({path})" for name, path in models]
+    if not tests and not models:
+        lines += ["Last lines of the log:", *text.strip().splitlines()[-15:]]
+    return "\n".join(lines)
+
+
+def refresh() -> None:
+    code, log_path = launch("refresh")
+    if code != 0:
+        raise SystemExit(
+            "Refresh failed; the published warehouse was left as it was.\n"
+            f"{failure_report(log_path)}\nFull log: {log_path}"
+        )
+    print(f"Refresh succeeded; log: {log_path}")
+
+
+def run() -> None:
+    settings = load_settings()
+    if landing_is_empty(settings.landing_dir):
+        print(
+            f"{settings.landing_dir} is empty: generating {settings.demo_leads:,} demo leads through Dagster."
+        )
+        code, log_path = launch("generate_demo_data")
+        if code != 0:
+            raise SystemExit(
+                f"Generating demo data failed.\n{failure_report(log_path)}\nFull log: {log_path}"
+            )
+    print("Refreshing through Dagster: build and test a candidate warehouse, then publish it.")
+    refresh()
+    print()
+    print(summary(settings.published_warehouse))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m orchestration.cli", description=__doc__.splitlines()[0])
+    parser.add_argument("command", choices=["run", "refresh", "rollback"])
+    command = parser.parse_args(argv).command
+    if command == "run":
+        run()
+    elif command == "refresh":
+        refresh()
+    else:
+        publication = rollback(load_settings())
+        print(f"Published version {publication.version} again at {publication.path}.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,33 @@
+"""Resources, configured from the environment through shared_metrics.settings."""
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+from dagster import ConfigurableResource
+
+from shared_metrics.settings import Settings, load_settings
+
+
+class WarehouseResource(ConfigurableResource):
+    """Where the landing files are and where the warehouse is built and published."""
+
+    landing_dir: str
+    warehouse_dir: str
+
+    @classmethod
+    def from_environment(cls) -> "WarehouseResource":
+        settings = load_settings()
+        return cls(landing_dir=str(settings.landing_dir), warehouse_dir=str(settings.warehouse_dir))
+
+    @property
+    def settings(self) -> Settings:
+        return replace(
+            load_settings(), landing_dir=Path(self.landing_dir), warehouse_dir=Path(self.warehouse_dir)
+        )
+
+    def export_for_dbt(self, candidate: Path) -> None:
+        """dbt runs as a subprocess that inherits this environment: point it at these folders."""
+        os.environ["LANDING_DIR"] = self.landing_dir
+        os.environ["WAREHOUSE_DIR"] = self.warehouse_dir
+        os.environ["DBT_DUCKDB_PATH"] = str(candidate)

@@ -1,0 +1,244 @@
+"""Dagster: the code location, schedule and sensor, and write–audit–publish under failure, kill and load."""
+
+import datetime as dt
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from dagster import RunRequest, build_schedule_context, build_sensor_context, materialize
+
+from shared_metrics.landing import TABLES
+from shared_metrics.publish import VERSIONS_FOLDER, published_version, query_published
+from shared_metrics.settings import PROJECT_DIR, Settings, load_settings
+
+TINY_LEADS = 3_000
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def landing_with_an_impossible_status_change(source: Path, target: Path) -> None:
+    """A copy (by links) of a landing folder plus one status change ten years before its lead was created,
+    which lead_funnel's test "MQL after creation" rejects."""
+    for table in TABLES:
+        (target / table).mkdir(parents=True)
+        for part in (source / table).glob("*.parquet"):
+            (target / table / part.name).symlink_to(part)
+    lead = pq.read_table(next((source / "lead").glob("*.parquet")))
+    lead = lead.filter(pa.compute.invert(lead["is_deleted"])).slice(0, 1)
+    bad_change = {
+        "id": ["017BAD000000000001"],
+        "lead_id": [lead["id"][0].as_py()],
+        "field": ["Status"],
+        "old_value": ["Open - Not Contacted"],
+        "new_value": ["Marketing Qualified"],
+        "created_by_id": [None],
+        "created_date": [lead["created_date"][0].as_py() - dt.timedelta(days=3650)],
+        "is_deleted": [False],
+    }
+    pq.write_table(
+        pa.table(bad_change, schema=TABLES["lead_history"].schema),
+        target / "lead_history" / "part-bad.parquet",
+    )
+
+
+@pytest.fixture(scope="module")
+def defs():
+    from orchestration.definitions import defs
+
+    return defs
+
+
+@pytest.fixture(scope="module")
+def published_tiny(tiny_settings: Settings, refresh_in_process) -> Settings:
+    """tiny_settings with a published warehouse (refreshed once for the module)."""
+    if not tiny_settings.published_warehouse.exists():
+        assert refresh_in_process(tiny_settings)
+    return tiny_settings
+
+
+@pytest.fixture(scope="module")
+def tiny_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A landing folder filled by the Dagster demo-data asset, and an empty warehouse folder."""
+    from orchestration.assets.landing import demo_landing_data
+    from orchestration.resources import WarehouseResource
+
+    root = tmp_path_factory.mktemp("orchestration")
+    settings = replace(load_settings(), landing_dir=root / "landing", warehouse_dir=root / "warehouse")
+    result = materialize(
+        [demo_landing_data],
+        resources={
+            "warehouse": WarehouseResource(
+                landing_dir=str(settings.landing_dir), warehouse_dir=str(settings.warehouse_dir)
+            )
+        },
+        run_config={"ops": {"demo_landing_data": {"config": {"leads": TINY_LEADS, "seed": 3}}}},
+    )
+    assert result.success
+    return settings
+
+
+def cli_environment(settings: Settings) -> dict[str, str]:
+    return {
+        **os.environ,
+        "LANDING_DIR": str(settings.landing_dir),
+        "WAREHOUSE_DIR": str(settings.warehouse_dir),
+        "DAGSTER_HOME": str(settings.warehouse_dir.parent / "dagster"),
+    }
+
+
+def start_cli_refresh(settings: Settings) -> subprocess.Popen:
+    (settings.warehouse_dir.parent / "dagster").mkdir(exist_ok=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "orchestration.cli", "refresh"],
+        cwd=PROJECT_DIR,
+        env=cli_environment(settings),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # its own process group, so a kill reaches dg and dbt too
+    )
+
+
+def test_code_location_loads_with_every_model_as_an_asset_and_tests_as_checks(defs) -> None:
+    keys = {key.to_user_string() for key in defs.resolve_all_asset_keys()}
+    assert {
+        "metrics/lead_funnel",
+        "metrics/sales_sla_by_lead",
+        "published_warehouse",
+        "salesforce/lead",
+        "demo_landing_data",
+        "staging/stg_salesforce__leads",
+    } <= keys
+    checks = defs.resolve_asset_graph().asset_check_keys
+    assert any(check.asset_key.to_user_string() == "metrics/lead_funnel" for check in checks)
+    assert {job.name for job in defs.resolve_all_job_defs()} >= {"refresh", "generate_demo_data"}
+
+
+def test_daily_schedule_runs_at_six_utc_and_is_on_by_default(defs) -> None:
+    schedule = defs.resolve_schedule_def("daily_refresh")
+    assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 6 * * *", "UTC")
+    assert schedule.default_status.value == "RUNNING"
+    context = build_schedule_context(scheduled_execution_time=dt.datetime(2026, 12, 1, 6, tzinfo=dt.UTC))
+    assert isinstance(next(iter(schedule.evaluate_tick(context).run_requests)), RunRequest)
+
+
+def test_landing_sensor_requests_a_refresh_only_when_files_change(defs, tmp_path: Path) -> None:
+    from orchestration.resources import WarehouseResource
+
+    sensor = defs.resolve_sensor_def("landing_files")
+    assert sensor.default_status.value == "RUNNING"
+    resources = {"warehouse": WarehouseResource(landing_dir=str(tmp_path), warehouse_dir=str(tmp_path / "w"))}
+
+    def tick(cursor: str | None):
+        return sensor.evaluate_tick(build_sensor_context(cursor=cursor, resources=resources))
+
+    assert tick(None).skip_message  # nothing landed yet
+    (tmp_path / "lead").mkdir()
+    (tmp_path / "lead" / "part-0.parquet").write_bytes(b"x" * 10)
+    first = tick(None)
+    assert len(first.run_requests) == 1 and first.cursor
+    assert tick(first.cursor).skip_message  # no change
+    (tmp_path / "lead" / "part-1.parquet").write_bytes(b"y")
+    second = tick(first.cursor)
+    assert len(second.run_requests) == 1 and second.cursor != first.cursor
+
+
+def test_all_assets_materialize_in_process_and_publish_with_a_version(
+    tiny_settings, refresh_in_process
+) -> None:
+    assert refresh_in_process(tiny_settings)
+    version = published_version(tiny_settings)
+    assert version
+    rows = query_published(tiny_settings, "select count(*) from metrics.lead_funnel")[0][0]
+    assert rows > TINY_LEADS * 0.9
+    assert not (tiny_settings.warehouse_dir / "candidate").exists()
+
+
+def test_a_failing_dbt_test_blocks_publish_and_leaves_the_file_unchanged(
+    published_tiny: Settings, refresh_in_process, tmp_path
+) -> None:
+    before = digest(published_tiny.published_warehouse)
+    broken = replace(published_tiny, landing_dir=tmp_path / "landing")
+    landing_with_an_impossible_status_change(published_tiny.landing_dir, broken.landing_dir)
+    assert not refresh_in_process(broken)
+    assert digest(published_tiny.published_warehouse) == before
+
+
+def test_cli_refresh_exits_non_zero_naming_the_failing_step_and_test(
+    tiny_settings: Settings, tmp_path
+) -> None:
+    broken = replace(tiny_settings, landing_dir=tmp_path / "landing", warehouse_dir=tmp_path / "warehouse")
+    landing_with_an_impossible_status_change(tiny_settings.landing_dir, broken.landing_dir)
+    process = start_cli_refresh(broken)
+    output, _ = process.communicate(timeout=600)
+    assert process.returncode != 0
+    assert "Failed step: shared_metrics_dbt_assets" in output
+    assert "Failed test: expression_is_true_lead_funnel" in output
+    assert not broken.published_warehouse.exists()
+
+
+def test_killed_refresh_leaves_published_warehouse_unchanged_and_the_next_succeeds(
+    published_tiny: Settings,
+) -> None:
+    tiny_settings = published_tiny
+    before = digest(tiny_settings.published_warehouse)
+    process = start_cli_refresh(tiny_settings)
+    candidate = tiny_settings.warehouse_dir / "candidate" / "warehouse.duckdb"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not (candidate.exists() and candidate.stat().st_size > 0):
+        time.sleep(0.05)
+    time.sleep(1.0)  # now dbt is building
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert digest(tiny_settings.published_warehouse) == before
+    retry = start_cli_refresh(tiny_settings)
+    output, _ = retry.communicate(timeout=600)
+    assert retry.returncode == 0, output
+    assert digest(tiny_settings.published_warehouse) != before
+
+
+def test_readers_see_no_error_while_refreshes_publish(published_tiny: Settings) -> None:
+    tiny_settings = published_tiny
+    errors: list[str] = []
+    latencies: list[float] = []
+    done = threading.Event()
+
+    def read_in_a_loop() -> None:
+        while not done.is_set():
+            started = time.perf_counter()
+            try:
+                rows = query_published(
+                    tiny_settings, "select count(*), max(lead_id) from metrics.lead_funnel"
+                )
+                assert rows[0][0] > 0
+            except (duckdb.Error, AssertionError) as exc:
+                errors.append(repr(exc))
+            latencies.append(time.perf_counter() - started)
+
+    readers = [threading.Thread(target=read_in_a_loop) for _ in range(3)]
+    for reader in readers:
+        reader.start()
+    try:
+        for _ in range(2):
+            process = start_cli_refresh(tiny_settings)
+            output, _ = process.communicate(timeout=600)
+            assert process.returncode == 0, output
+    finally:
+        done.set()
+        for reader in readers:
+            reader.join()
+    assert not errors, errors[:3]
+    assert len(latencies) > 50
+    assert len(list((tiny_settings.warehouse_dir / VERSIONS_FOLDER).glob("*.duckdb"))) <= 3

@@ -10,7 +10,7 @@ export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: setup run refresh rollback dagster manifest dagster-home summary generate test test-python \
-	lint lint-python lint-sql clean
+	lint lint-python lint-sql clean dashboard
 
 setup: $(INSTALLED)
 
@@ -38,6 +38,13 @@ DAGSTER_HOST ?= 127.0.0.1
 DAGSTER_PORT ?= 3000
 dagster: setup manifest dagster-home
 	$(BIN)/dg dev --host $(DAGSTER_HOST) --port $(DAGSTER_PORT)
+
+## make dashboard: the leaders' dashboard on http://127.0.0.1:8501 (reads the published warehouse).
+DASHBOARD_HOST ?= 127.0.0.1
+DASHBOARD_PORT ?= 8501
+dashboard: setup
+	$(BIN)/streamlit run dashboard/app.py --server.address $(DASHBOARD_HOST) --server.port $(DASHBOARD_PORT) \
+		--server.headless true --browser.gatherUsageStats false
 
 summary: setup
 	$(BIN)/python -m shared_metrics.summary

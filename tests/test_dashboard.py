@@ -1,0 +1,43 @@
+"""The leaders' dashboard renders every page from a built warehouse, and a friendly page without one."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from shared_metrics.settings import PROJECT_DIR
+
+APP = str(PROJECT_DIR / "dashboard" / "app.py")
+PAGES = ["Overview", "Funnel", "SLA", "Pipeline", "Campaigns", "Data quality"]
+
+
+@pytest.fixture
+def app_on(monkeypatch):
+    def start(warehouse_dir: Path) -> AppTest:
+        monkeypatch.setenv("WAREHOUSE_DIR", str(warehouse_dir))
+        return AppTest.from_file(APP, default_timeout=60).run()
+
+    return start
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_a_built_warehouse(app_on, built_warehouse: Path, page: str) -> None:
+    app = app_on(built_warehouse.parent)
+    app.sidebar.radio[0].set_value(page).run()
+    assert not app.exception, app.exception
+    assert app.header[0].value == page
+
+
+def test_changing_a_filter_changes_a_shown_number(app_on, built_warehouse: Path) -> None:
+    app = app_on(built_warehouse.parent)
+    before = app.metric[0].value
+    app.sidebar.multiselect[0].set_value(["Enterprise"]).run()
+    assert not app.exception
+    assert app.metric[0].value != before
+
+
+def test_without_a_warehouse_the_page_says_which_command_builds_it(app_on, tmp_path: Path) -> None:
+    app = app_on(tmp_path)
+    assert not app.exception
+    assert app.title[0].value == "No warehouse published yet"
+    assert "make run" in app.markdown[0].value

@@ -133,21 +133,22 @@ def sla(filters: Filters) -> None:
     st.header("SLA")
     where, parameters = filters.where("cast(date_trunc('month', mql_week) as date)", territory_column="")
     teams = query(
-        f"""select mql_week, owner_team_name,
+        f"""select cast(date_trunc('month', mql_week) as date) as month, owner_team_name,
                    sum(first_touch_met_count)
                    / nullif(sum(first_touch_met_count + first_touch_missed_count), 0)
-                       as first_touch_within_target_rate,
-                   sum(mqls_received) as mqls_received, sum(never_touched_count) as never_touched
+                       as first_touch_within_target_rate
             from metrics.sales_sla_compliance where {where} group by all order by 1""",
         parameters,
     )
+    grid = teams.pivot(index="owner_team_name", columns="month", values="first_touch_within_target_rate")
     st.plotly_chart(
-        px.line(
-            teams,
-            x="mql_week",
-            y="first_touch_within_target_rate",
-            color="owner_team_name",
-            title="Sales SLA: first touch within target, by team and week",
+        px.imshow(
+            grid,
+            color_continuous_scale="RdYlGn",
+            zmin=0,
+            zmax=1,
+            aspect="auto",
+            title="Sales SLA: first touch within target, by team and month",
         ),
         width="stretch",
     )

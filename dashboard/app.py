@@ -28,7 +28,13 @@ def sidebar_filters() -> Filters:
     start, end = st.sidebar.date_input("Months", value=(first, last), min_value=first, max_value=last)
     segments = st.sidebar.multiselect("Segment", sorted(options["segment"].unique()))
     territories = st.sidebar.multiselect("Territory", sorted(options["territory"].unique()))
-    return Filters(str(start.replace(day=1)), str(end), tuple(segments), tuple(territories))
+    teams = query(
+        "select distinct owner_team_name from metrics.sales_sla_compliance where owner_team_name is not null"
+    )
+    chosen_teams = st.sidebar.multiselect("Team (sales SLA)", sorted(teams["owner_team_name"]))
+    return Filters(
+        str(start.replace(day=1)), str(end), tuple(segments), tuple(territories), tuple(chosen_teams)
+    )
 
 
 def overview(filters: Filters) -> None:
@@ -43,7 +49,7 @@ def overview(filters: Filters) -> None:
         parameters,
     )
     where_sla, parameters_sla = filters.where(
-        "cast(date_trunc('month', mql_week) as date)", territory_column=""
+        "cast(date_trunc('month', mql_week) as date)", territory_column="", team_column="owner_team_name"
     )
     sla = query(
         f"""select cast(date_trunc('month', mql_week) as date) as month,
@@ -131,7 +137,9 @@ def funnel(filters: Filters) -> None:
 
 def sla(filters: Filters) -> None:
     st.header("SLA")
-    where, parameters = filters.where("cast(date_trunc('month', mql_week) as date)", territory_column="")
+    where, parameters = filters.where(
+        "cast(date_trunc('month', mql_week) as date)", territory_column="", team_column="owner_team_name"
+    )
     teams = query(
         f"""select cast(date_trunc('month', mql_week) as date) as month, owner_team_name,
                    sum(first_touch_met_count)
@@ -152,7 +160,9 @@ def sla(filters: Filters) -> None:
         ),
         width="stretch",
     )
-    where_l, parameters_l = filters.where("cast(date_trunc('month', mql_at) as date)", territory_column="")
+    where_l, parameters_l = filters.where(
+        "cast(date_trunc('month', mql_at) as date)", territory_column="", team_column="owner_team_name"
+    )
     response = query(
         f"""select business_minutes_to_first_touch from metrics.sales_sla_by_lead
             where {where_l} and business_minutes_to_first_touch is not null""",

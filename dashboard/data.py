@@ -17,8 +17,15 @@ class Filters:
     end_month: str
     segments: tuple[str, ...]
     territories: tuple[str, ...]
+    teams: tuple[str, ...] = ()
 
-    def where(self, month_column: str, segment_column: str = "segment", territory_column: str = "territory"):
+    def where(
+        self,
+        month_column: str,
+        segment_column: str = "segment",
+        territory_column: str = "territory",
+        team_column: str = "",
+    ):
         """A bound-parameter filter: (sql, parameters). Values are never pasted into the SQL."""
         clauses = [f"{month_column} between cast(? as date) and cast(? as date)"]
         parameters: list = [self.start_month, self.end_month]
@@ -28,6 +35,9 @@ class Filters:
         if territory_column and self.territories:
             clauses.append(f"{territory_column} in ({', '.join('?' for _ in self.territories)})")
             parameters += list(self.territories)
+        if team_column and self.teams:
+            clauses.append(f"{team_column} in ({', '.join('?' for _ in self.teams)})")
+            parameters += list(self.teams)
         return " and ".join(clauses), parameters
 
 

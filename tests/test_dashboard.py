@@ -41,3 +41,12 @@ def test_without_a_warehouse_the_page_says_which_command_builds_it(app_on, tmp_p
     assert not app.exception
     assert app.title[0].value == "No warehouse published yet"
     assert "make run" in app.markdown[0].value
+
+
+def test_team_filter_narrows_the_sales_sla_figure(app_on, built_warehouse: Path) -> None:
+    app = app_on(built_warehouse.parent)
+    before = app.metric[2].value
+    team = app.sidebar.multiselect[2].options[0]
+    app.sidebar.multiselect[2].set_value([team]).run()
+    assert not app.exception
+    assert app.metric[2].value != before

@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from shared_metrics.landing import LANDED_FILE_PATTERNS
 from shared_metrics.publish import rollback
 from shared_metrics.settings import PROJECT_DIR, load_settings
 from shared_metrics.summary import summary
@@ -32,7 +33,7 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def landing_is_empty(landing_dir: Path) -> bool:
-    return not any(landing_dir.glob("*/*.parquet")) and not any(landing_dir.glob("*/*.csv"))
+    return not any(any(landing_dir.glob(f"*/{pattern}")) for pattern in LANDED_FILE_PATTERNS)
 
 
 def launch(job: str) -> tuple[int, Path]:

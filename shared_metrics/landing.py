@@ -11,6 +11,9 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
+# Files a table folder may hold.
+LANDED_FILE_PATTERNS = ("*.parquet", "*.csv")
+
 TIMESTAMP = pa.timestamp("us")  # naive, UTC by convention (as Salesforce exports land)
 DATE = pa.date32()
 TEXT = pa.string()

@@ -8,10 +8,9 @@ from dagster import AssetExecutionContext, AssetKey, AssetSpec, Config, Material
 
 from orchestration.resources import WarehouseResource
 from shared_metrics.generate.cli import TRUTH_FILE, generate
-from shared_metrics.landing import TABLES
+from shared_metrics.landing import LANDED_FILE_PATTERNS, TABLES
 
 LANDING_GROUP = "landing"
-LANDED_FILE_PATTERNS = ("*.parquet", "*.csv")
 
 
 def landing_asset_key(table: str) -> AssetKey:

@@ -91,34 +91,30 @@ def _truth(
                 }
             )
     reps = world.reps
-    rep_sums = {k: sum(r["rep_sums"][k] for r in results) for k in results[0]["rep_sums"]} if results else {}
+    # generate() refuses fewer than one lead, so there is always at least one chunk's sums.
+    rep_sums = {k: sum(r["rep_sums"][k] for r in results) for k in results[0]["rep_sums"]}
     user_ids = sf_ids("user", reps.number).to_pylist()
-    rep_rows = []
-    for i, user_id in enumerate(user_ids):
-        mqls = int(rep_sums["mqls"][i]) if rep_sums else 0
-        rep_rows.append(
-            {
-                "user_id": user_id,
-                "team": reps.team[i],
-                "territory": TERRITORIES[reps.territory[i]],
-                "segment": P.SEGMENTS[reps.segment[i]],
-                "p_first_touch_within_target_if_touched": float(reps.p_fast_first_touch[i]),
-                "p_never_touched_if_not_accepted": float(reps.p_never_touched[i]),
-                "p_enough_attempts_if_touched": float(reps.p_enough_attempts[i]),
-                "settled_mqls": mqls,
-                "expected_first_touch_within_target": round(
-                    float(rep_sums["expected_first_touch_within_target"][i]), 6
+    rep_rows = [
+        {
+            "user_id": user_id,
+            "team": reps.team[i],
+            "territory": TERRITORIES[reps.territory[i]],
+            "segment": P.SEGMENTS[reps.segment[i]],
+            "p_first_touch_within_target_if_touched": float(reps.p_fast_first_touch[i]),
+            "p_never_touched_if_not_accepted": float(reps.p_never_touched[i]),
+            "p_enough_attempts_if_touched": float(reps.p_enough_attempts[i]),
+            "settled_mqls": int(rep_sums["mqls"][i]),
+            **{
+                measure: round(float(rep_sums[measure][i]), 6)
+                for measure in (
+                    "expected_first_touch_within_target",
+                    "expected_enough_attempts",
+                    "expected_never_touched",
                 )
-                if rep_sums
-                else 0.0,
-                "expected_enough_attempts": round(float(rep_sums["expected_enough_attempts"][i]), 6)
-                if rep_sums
-                else 0.0,
-                "expected_never_touched": round(float(rep_sums["expected_never_touched"][i]), 6)
-                if rep_sums
-                else 0.0,
-            }
-        )
+            },
+        }
+        for i, user_id in enumerate(user_ids)
+    ]
     campaigns = world.campaigns
     sourced = sum(r["campaign_sums"]["sourced_leads"] for r in results)
     expected_mqls = sum(r["campaign_sums"]["expected_mqls"] for r in results)

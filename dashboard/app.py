@@ -17,6 +17,13 @@ def percent(value) -> str:
     return "n/a" if value is None or value != value else f"{100 * float(value):.1f}%"
 
 
+def change(rates) -> str | None:
+    """The last value against the one before, in percentage points."""
+    if len(rates) < 2 or rates.iloc[-1] != rates.iloc[-1] or rates.iloc[-2] != rates.iloc[-2]:
+        return None
+    return f"{100 * float(rates.iloc[-1] - rates.iloc[-2]):+.1f} pp"
+
+
 def help_for(table: str, column: str, fallback: str) -> str:
     return column_description(table, column) or fallback
 
@@ -61,9 +68,11 @@ def overview(filters: Filters) -> None:
     )
     where_f, parameters_f = filters.where("cohort_month")
     conversion = query(
-        f"""select sum(entered_count) filter (where from_stage = 'MQL') as mqls,
-                   sum(converted_count) filter (where from_stage = 'SAL') as sqls
-            from metrics.funnel_conversion where {where_f} and not is_maturing""",
+        f"""select cohort_month,
+                   sum(converted_count) filter (where from_stage = 'SAL')
+                   / nullif(sum(entered_count) filter (where from_stage = 'MQL'), 0) as mql_to_sql_rate
+            from metrics.funnel_conversion where {where_f} and not is_maturing
+            group by 1 order by 1""",
         parameters_f,
     )
     if marketing.empty:
@@ -77,19 +86,18 @@ def overview(filters: Filters) -> None:
         delta=f"{int(current.mqls - previous.mqls):+,} MQLs",
         help=help_for("marketing_sla_compliance", "mql_attainment_rate", "MQLs delivered / quota."),
     )
-    rate = conversion["sqls"][0] / conversion["mqls"][0] if conversion["mqls"][0] else None
     columns[1].metric(
-        "MQL→SQL rate (matured cohorts)",
-        percent(rate),
-        help="Leads that reached SQL / leads that reached MQL, cohorts no longer maturing.",
+        "MQL→SQL rate (last matured cohort)",
+        percent(conversion["mql_to_sql_rate"].iloc[-1]) if len(conversion) else "n/a",
+        delta=change(conversion["mql_to_sql_rate"]),
+        help="Leads of the cohort that reached SQL / those that reached MQL, for the newest cohort month "
+        "no longer maturing (see funnel_conversion.is_maturing).",
     )
     if not sla.empty:
         columns[2].metric(
             "Sales SLA: first touch within target",
             percent(sla["first_touch_rate"].iloc[-1]),
-            delta=percent(sla["first_touch_rate"].iloc[-1] - sla["first_touch_rate"].iloc[-2])
-            if len(sla) > 1
-            else None,
+            delta=change(sla["first_touch_rate"]),
             help=help_for("sales_sla_compliance", "first_touch_within_target_rate", "Met / (met + missed)."),
         )
     columns[3].metric(
@@ -106,14 +114,40 @@ def overview(filters: Filters) -> None:
     )
 
 
+# One colour per "sourced by" value on every chart.
+SOURCED_BY_COLORS = {
+    "marketing": "#1f77b4",
+    "sales": "#ff7f0e",
+    "partner": "#2ca02c",
+    "other": "#9467bd",
+    "unknown": "#7f7f7f",
+}
+
+# Breakdowns offered on the funnel page: label -> column (a fixed list, so no user text reaches the SQL).
+FUNNEL_BREAKDOWNS = {
+    "Cohort month": "cohort_month",
+    "Lead source": "lead_source",
+    "Sourced by": "sourced_by",
+    "Segment": "segment",
+    "Territory": "territory",
+}
+# Days between consecutive stages in lead_funnel, in funnel order.
+STAGE_DURATIONS = {
+    "Lead→MQL": "days_lead_to_mql",
+    "MQL→SAL": "days_mql_to_sal",
+    "SAL→SQL": "days_sal_to_sql",
+    "SQL→Opportunity": "days_sql_to_opportunity",
+    "Opportunity→Won": "days_opportunity_to_won",
+}
+
+
 def funnel(filters: Filters) -> None:
     st.header("Funnel")
     where, parameters = filters.where("cohort_month")
     pairs = query(
         f"""select from_stage, to_stage, stage_pair_order, sum(entered_count) as entered,
                    sum(converted_count) as converted,
-                   sum(converted_count) / sum(entered_count) as conversion_rate,
-                   median(median_days_to_convert) as typical_days
+                   sum(converted_count) / sum(entered_count) as conversion_rate
             from metrics.funnel_conversion where {where} group by all order by stage_pair_order""",
         parameters,
     )
@@ -124,14 +158,49 @@ def funnel(filters: Filters) -> None:
     counts = [*pairs["entered"], pairs["converted"].iloc[-1]] if len(pairs) else []
     st.plotly_chart(px.funnel(x=counts, y=stages, title="Leads reaching each stage"), width="stretch")
     st.dataframe(pairs, hide_index=True)
-    by_source = query(
-        f"""select lead_source, sum(converted_count) / sum(entered_count) as mql_rate
-            from metrics.funnel_conversion where {where} and from_stage = 'Lead'
-            group by 1 order by 2 desc""",
+
+    breakdown = st.radio("Break down by", list(FUNNEL_BREAKDOWNS), horizontal=True)
+    column = FUNNEL_BREAKDOWNS[breakdown]
+    by_breakdown = query(
+        f"""select {column} as breakdown, from_stage || '→' || to_stage as stage_pair, stage_pair_order,
+                   sum(converted_count) / nullif(sum(entered_count), 0) as conversion_rate
+            from metrics.funnel_conversion where {where} group by all order by stage_pair_order, 1""",
         parameters,
     )
+    chart = px.line if column == "cohort_month" else px.bar
     st.plotly_chart(
-        px.bar(by_source, x="lead_source", y="mql_rate", title="Lead→MQL rate by source"), width="stretch"
+        chart(
+            by_breakdown,
+            x="breakdown",
+            y="conversion_rate",
+            color="stage_pair",
+            title=f"Stage conversion by {breakdown.lower()}",
+            labels={"breakdown": breakdown, "conversion_rate": "conversion rate"},
+            **({} if column == "cohort_month" else {"barmode": "group"}),
+        ),
+        width="stretch",
+    )
+    durations = query(
+        f"""select {column} as breakdown,
+                   {", ".join(f'median({c}) as "{label}"' for label, c in STAGE_DURATIONS.items())}
+            from metrics.lead_funnel where {where} group by 1 order by 1""",
+        parameters,
+    ).melt(id_vars="breakdown", var_name="stage_pair", value_name="median_days")
+    st.plotly_chart(
+        px.bar(
+            durations,
+            x="breakdown",
+            y="median_days",
+            color="stage_pair",
+            barmode="group",
+            title=f"Time between stages (median days) by {breakdown.lower()}",
+            labels={"breakdown": breakdown, "median_days": "median days"},
+        ),
+        width="stretch",
+    )
+    st.caption(
+        "Median days from reaching one stage to reaching the next, among leads that reached both "
+        "(lead_funnel.days_lead_to_mql … days_opportunity_to_won)."
     )
 
 
@@ -140,15 +209,14 @@ def sla(filters: Filters) -> None:
     where, parameters = filters.where(
         "cast(date_trunc('month', mql_week) as date)", territory_column="", team_column="owner_team_name"
     )
+    rate = "sum(first_touch_met_count) / nullif(sum(first_touch_met_count + first_touch_missed_count), 0)"
     teams = query(
-        f"""select cast(date_trunc('month', mql_week) as date) as month, owner_team_name,
-                   sum(first_touch_met_count)
-                   / nullif(sum(first_touch_met_count + first_touch_missed_count), 0)
-                       as first_touch_within_target_rate
+        f"""select mql_week, owner_team_name, {rate} as first_touch_within_target_rate
             from metrics.sales_sla_compliance where {where} group by all order by 1""",
         parameters,
     )
-    grid = teams.pivot(index="owner_team_name", columns="month", values="first_touch_within_target_rate")
+    st.caption(help_for("sales_sla_compliance", "first_touch_within_target_rate", "Met / (met + missed)."))
+    grid = teams.pivot(index="owner_team_name", columns="mql_week", values="first_touch_within_target_rate")
     st.plotly_chart(
         px.imshow(
             grid,
@@ -156,10 +224,56 @@ def sla(filters: Filters) -> None:
             zmin=0,
             zmax=1,
             aspect="auto",
-            title="Sales SLA: first touch within target, by team and month",
+            title="Sales SLA: first touch within target, by team and week",
+            labels={"x": "week of MQL", "y": "team", "color": "rate"},
         ),
         width="stretch",
     )
+    reps = query(
+        f"""select owner_user_id as rep_user_id, owner_team_name as team, sum(mqls_received) as mqls,
+                   {rate} as first_touch_within_target_rate,
+                   sum(enough_attempts_count)
+                   / nullif(sum(mqls_received - attempts_pending_count), 0) as enough_attempts_rate,
+                   sum(never_touched_count) as never_touched
+            from metrics.sales_sla_compliance where {where} group by all order by 4""",
+        parameters,
+    )
+    st.subheader("Reps, least compliant first")
+    st.caption(help_for("sales_sla_compliance", "enough_attempts_rate", "Settled MQLs with enough attempts."))
+    st.dataframe(
+        reps,
+        hide_index=True,
+        column_config={
+            "first_touch_within_target_rate": st.column_config.ProgressColumn(
+                "first touch within target", format="percent", min_value=0, max_value=1
+            ),
+            "enough_attempts_rate": st.column_config.ProgressColumn(
+                "enough attempts", format="percent", min_value=0, max_value=1
+            ),
+        },
+    )
+    rep_weeks = query(
+        f"""select owner_user_id, mql_week, {rate} as first_touch_within_target_rate
+            from metrics.sales_sla_compliance where {where} group by all order by 1""",
+        parameters,
+    )
+    if filters.teams:
+        st.plotly_chart(
+            px.imshow(
+                rep_weeks.pivot(
+                    index="owner_user_id", columns="mql_week", values="first_touch_within_target_rate"
+                ),
+                color_continuous_scale="RdYlGn",
+                zmin=0,
+                zmax=1,
+                aspect="auto",
+                title="First touch within target, by rep and week",
+                labels={"x": "week of MQL", "y": "rep", "color": "rate"},
+            ),
+            width="stretch",
+        )
+    else:
+        st.caption("Choose a team in the sidebar to see its reps week by week.")
     where_l, parameters_l = filters.where(
         "cast(date_trunc('month', mql_at) as date)", territory_column="", team_column="owner_team_name"
     )
@@ -196,25 +310,68 @@ def pipeline(filters: Filters) -> None:
     st.header("Pipeline")
     where, parameters = filters.where("created_month")
     by_month = query(
-        f"""select created_month, sourced_by, sum(pipeline_amount) as pipeline_amount,
-                   sum(won_count) / nullif(sum(closed_count), 0) as win_rate,
-                   sum(marketing_influenced_pipeline_amount) as marketing_influenced_pipeline_amount
-            from metrics.pipeline_by_source where {where} group by all order by 1""",
+        f"""select created_month, sourced_by, sum(pipeline_amount) as pipeline_amount
+            from metrics.pipeline_by_source where {where} group by all order by 1, 2""",
         parameters,
     )
-    st.caption(help_for("pipeline_by_source", "marketing_influenced_count", "Influence overlaps sourcing."))
+    influenced = query(
+        f"""select created_month, sum(marketing_influenced_pipeline_amount) as influenced
+            from metrics.pipeline_by_source where {where} group by 1 order by 1""",
+        parameters,
+    )
+    where_m, parameters_m = filters.where("sla_month")
+    target = query(
+        f"""select sla_month as created_month, sum(marketing_sourced_pipeline_target_amount) as target
+            from metrics.marketing_sla_compliance where {where_m} group by 1 order by 1""",
+        parameters_m,
+    )
+    figure = px.bar(
+        by_month,
+        x="created_month",
+        y="pipeline_amount",
+        color="sourced_by",
+        color_discrete_map=SOURCED_BY_COLORS,
+        title="Pipeline created by source (bars), marketing-influenced and marketing target (lines)",
+        labels={"created_month": "month created", "pipeline_amount": "pipeline"},
+    )
+    figure.add_scatter(
+        x=influenced["created_month"],
+        y=influenced["influenced"],
+        name="marketing-influenced",
+        mode="lines",
+        line={"color": "black"},
+    )
+    figure.add_scatter(
+        x=target["created_month"],
+        y=target["target"],
+        name="marketing-sourced target",
+        mode="lines",
+        line={"dash": "dash", "color": "crimson"},
+    )
+    st.plotly_chart(figure, width="stretch")
+    st.caption(help_for("pipeline_by_source", "sourced_by", "Who sourced the lead."))
+    st.caption(help_for("pipeline_by_source", "marketing_influenced_pipeline_amount", "Influence overlaps."))
+    win_rates = query(
+        f"""select lead_source, sourced_by, sum(won_count) / nullif(sum(closed_count), 0) as win_rate,
+                   sum(closed_count) as closed_opportunities, sum(won_amount) as won_amount
+            from metrics.pipeline_by_source where {where} group by all order by 3 desc""",
+        parameters,
+    )
     st.plotly_chart(
         px.bar(
-            by_month,
-            x="created_month",
-            y="pipeline_amount",
+            win_rates,
+            x="lead_source",
+            y="win_rate",
             color="sourced_by",
-            title="Pipeline created by who sourced it",
+            color_discrete_map=SOURCED_BY_COLORS,
+            title="Win rate by lead source",
+            hover_data=["closed_opportunities", "won_amount"],
+            labels={"lead_source": "lead source", "win_rate": "win rate"},
         ),
         width="stretch",
     )
-    totals = by_month.groupby("sourced_by", as_index=False)[["pipeline_amount"]].sum()
-    st.dataframe(totals, hide_index=True)
+    st.caption(help_for("pipeline_by_source", "win_rate", "Won / closed."))
+    st.dataframe(win_rates, hide_index=True)
 
 
 def campaigns(filters: Filters) -> None:
@@ -226,6 +383,15 @@ def campaigns(filters: Filters) -> None:
 
 def data_quality(filters: Filters) -> None:
     st.header("Data quality")
+    if has_table("metrics", "data_quality"):
+        latest = query(
+            """select source_table, landed_row_count, staged_row_count, quarantined_row_count,
+                      superseded_row_count, deleted_row_count, newest_change_at, hours_since_newest_change
+               from metrics.data_quality qualify refreshed_at = max(refreshed_at) over () order by 1"""
+        )
+        st.subheader("Freshness and row accounting (latest refresh)")
+        st.caption(help_for("data_quality", "hours_since_newest_change", "Hours since the newest change."))
+        st.dataframe(latest, hide_index=True)
     quarantined = query(
         """select source_table, quarantine_reason, count(*) as quarantined_rows
            from staging.stg_salesforce__quarantined_rows group by all order by 1, 2"""
@@ -239,6 +405,10 @@ def data_quality(filters: Filters) -> None:
             title="Quarantined rows by reason",
         ),
         width="stretch",
+    )
+    st.caption(
+        "Rows that broke the landing contract are kept out of every metric; each is listed with its reason "
+        "in staging.stg_salesforce__quarantined_rows."
     )
     st.dataframe(quarantined, hide_index=True)
 

@@ -4,10 +4,10 @@ published version so that a new publish shows up without a restart."""
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
+from shared_metrics.publish import query_published
 from shared_metrics.settings import load_settings
 
 
@@ -57,8 +57,7 @@ def published_stamp() -> str | None:
 @st.cache_data(show_spinner=False, max_entries=512)
 def _query(stamp: str, sql: str, parameters: tuple) -> pd.DataFrame:
     del stamp  # part of the cache key only
-    with duckdb.connect(str(load_settings().published_warehouse), read_only=True) as con:
-        return con.execute(sql, list(parameters)).df()
+    return query_published(load_settings(), sql, list(parameters))
 
 
 def query(sql: str, parameters: list | None = None) -> pd.DataFrame:

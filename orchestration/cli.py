@@ -25,9 +25,11 @@ PROGRESS = re.compile(
     r"STEP_SUCCESS|STEP_FAILURE|RUN_SUCCESS|RUN_FAILURE|Done\. PASS=| FAIL \d|ERROR creating|Failure in "
 )
 FAILED_STEP = re.compile(r'Execution of step "([^"]+)" failed')
-FAILED_TEST = re.compile(r"Failure in (?:test|unit_test) (\S+) \(([^)]+)\)")
+# dbt prints the reason on the line after the failing node.
+FAILED_TEST = re.compile(r"Failure in (?:test|unit_test) (\S+) \(([^)]+)\)\n\s*(.*)")
 FAILED_MODEL = re.compile(
     r"(?:Database Error|Runtime Error|Compilation Error) in (?:model|seed|snapshot) (\S+) \(([^)]+)\)"
+    r"\n\s*(.*)"
 )
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -73,8 +75,8 @@ def failure_report(log_path: Path) -> str:
     tests = sorted(set(FAILED_TEST.findall(text)))
     models = sorted(set(FAILED_MODEL.findall(text)))
     lines = [f"Failed step: {', '.join(steps) or 'unknown (see the log)'}"]
-    lines += [f"Failed test: {name} ({path})" for name, path in tests]
-    lines += [f"Failed model: {name} ({path})" for name, path in models]
+    lines += [f"Failed test: {name} ({path}): {reason}" for name, path, reason in tests]
+    lines += [f"Failed model: {name} ({path}): {reason}" for name, path, reason in models]
     if not tests and not models:
         lines += ["Last lines of the log:", *text.strip().splitlines()[-15:]]
     return "\n".join(lines)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from shared_metrics.settings import PUBLISHED_FILE_NAME, Settings
 
@@ -139,10 +140,11 @@ def published_version(settings: Settings) -> str | None:
     return _version_of(path) if path.exists() else None
 
 
-def query_published(settings: Settings, sql: str, parameters: list | None = None) -> list[tuple]:
-    """Run one read-only query on the published warehouse and close it again: never holds a lock."""
+def query_published(settings: Settings, sql: str, parameters: list | None = None) -> pd.DataFrame:
+    """Run one read-only query on the published warehouse and close it again: never holds a lock.
+    Every reader (dashboard, tests, tools) goes through here."""
     with duckdb.connect(str(settings.published_warehouse), read_only=True) as con:
-        return con.execute(sql, parameters or []).fetchall()
+        return con.execute(sql, parameters or []).df()
 
 
 def _version_of(warehouse: Path) -> str | None:

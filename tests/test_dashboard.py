@@ -50,3 +50,21 @@ def test_team_filter_narrows_the_sales_sla_figure(app_on, built_warehouse: Path)
     app.sidebar.multiselect[2].set_value([team]).run()
     assert not app.exception
     assert app.metric[2].value != before
+
+
+def test_funnel_breaks_down_by_every_offered_dimension(app_on, built_warehouse: Path) -> None:
+    app = app_on(built_warehouse.parent)
+    app.sidebar.radio[0].set_value("Funnel").run()
+    for breakdown in app.radio[0].options:
+        app.radio[0].set_value(breakdown).run()
+        assert not app.exception, (breakdown, app.exception)
+        assert len(app.get("plotly_chart")) == 3
+
+
+def test_choosing_a_team_shows_its_reps_week_by_week(app_on, built_warehouse: Path) -> None:
+    app = app_on(built_warehouse.parent)
+    app.sidebar.radio[0].set_value("SLA").run()
+    charts_for_all_teams = len(app.get("plotly_chart"))
+    app.sidebar.multiselect[2].set_value([app.sidebar.multiselect[2].options[0]]).run()
+    assert not app.exception
+    assert len(app.get("plotly_chart")) == charts_for_all_teams + 1

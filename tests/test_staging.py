@@ -99,3 +99,25 @@ def test_generator_uses_only_statuses_and_sources_the_seeds_map() -> None:
     assert not set(P.UNKNOWN_STATUS_VALUES) & statuses
     with (SEEDS_DIR / "lead_source_map.csv").open() as handle:
         assert {row["lead_source"] for row in csv.DictReader(handle)} == set(P.LEAD_SOURCES)
+
+
+@pytest.mark.parametrize("table", sorted(STAGED_MODEL))
+def test_data_quality_accounts_for_every_landed_row_as_planted(
+    warehouse, small_truth: dict, table: str
+) -> None:
+    landed, staged, quarantined, superseded, deleted, hours = warehouse.execute(
+        """select landed_row_count, staged_row_count, quarantined_row_count, superseded_row_count,
+                  deleted_row_count, hours_since_newest_change
+           from metrics.data_quality where source_table = ?
+           qualify refreshed_at = max(refreshed_at) over ()""",
+        [table],
+    ).fetchall()[0]
+    planted = small_truth["defects"]["tables"][table]
+    assert (landed, staged, superseded, deleted) == (
+        planted["landed"],
+        planted["staged"],
+        planted["superseded"],
+        planted["deleted"],
+    )
+    assert quarantined == sum(planted["quarantined"].values())
+    assert hours > 0

@@ -17,6 +17,7 @@ final as (
         {{ ratio(count_where("first_touch_sla_status = 'met'"), count_where("first_touch_sla_status <> 'pending'")) }}
             as first_touch_within_target_rate,
         {{ count_where("attempts_sla_status = 'met'") }} as enough_attempts_count,
+        {{ count_where("attempts_sla_status = 'pending'") }} as attempts_pending_count,
         {{ ratio(count_where("attempts_sla_status = 'met'"), count_where("attempts_sla_status <> 'pending'")) }}
             as enough_attempts_rate,
         {{ percentile('business_minutes_to_first_touch', 0.5) }} as median_business_minutes_to_first_touch,

@@ -1,0 +1,61 @@
+{{ config(materialized='incremental', unique_key=['refreshed_at', 'source_table'], on_schema_change='fail') }}
+
+{#-
+    Appends one row per landed table on every refresh, so the history of landings stays queryable.
+    Superseded versions are counted from the landed ids themselves (not from the dedupe), so the
+    reconciliation test landed = staged + quarantined + superseded + deleted checks the staging logic.
+-#}
+
+with
+
+{% for source_table, base_model, key, changed_at in salesforce_tables() %}
+{{ source_table }}_landed as (
+    select
+        count(*) as landed_row_count,
+        count(id) - count(distinct id) as superseded_row_count
+    from {{ source('salesforce', source_table) }}
+),
+
+{{ source_table }}_outcomes as (
+    select
+        count(*) filter (where not is_deleted and quarantine_reason is null) as staged_row_count,
+        count(*) filter (where not is_deleted and quarantine_reason is not null) as quarantined_row_count,
+        count(*) filter (where is_deleted) as deleted_row_count,
+        max({{ changed_at }}) filter (where quarantine_reason is null) as newest_change_at
+    from {{ ref(base_model) }}
+),
+
+{% endfor %}
+
+per_table as (
+    {% for source_table, base_model, key, changed_at in salesforce_tables() %}
+        select
+            '{{ source_table }}' as source_table,
+            landed.landed_row_count,
+            outcomes.staged_row_count,
+            outcomes.quarantined_row_count,
+            landed.superseded_row_count,
+            outcomes.deleted_row_count,
+            outcomes.newest_change_at
+        from {{ source_table }}_landed as landed
+        cross join {{ source_table }}_outcomes as outcomes
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+final as (
+    select
+        {{ refresh_started_at() }} as refreshed_at,
+        source_table,
+        landed_row_count,
+        staged_row_count,
+        quarantined_row_count,
+        superseded_row_count,
+        deleted_row_count,
+        newest_change_at,
+        {{ safe_cast(days_between('newest_change_at', refresh_started_at()) ~ ' * 24', type_double()) }}
+            as hours_since_newest_change
+    from per_table
+)
+
+select * from final

@@ -8,25 +8,6 @@
 
 with
 
-{% for source_table, base_model, key, changed_at in salesforce_tables() %}
-{{ source_table }}_landed as (
-    select
-        count(*) as landed_row_count,
-        count(id) - count(distinct id) as superseded_row_count
-    from {{ source('salesforce', source_table) }}
-),
-
-{{ source_table }}_outcomes as (
-    select
-        count(*) filter (where not is_deleted and quarantine_reason is null) as staged_row_count,
-        count(*) filter (where not is_deleted and quarantine_reason is not null) as quarantined_row_count,
-        count(*) filter (where is_deleted) as deleted_row_count,
-        max({{ changed_at }}) filter (where quarantine_reason is null) as newest_change_at
-    from {{ ref(base_model) }}
-),
-
-{% endfor %}
-
 per_table as (
     {% for source_table, base_model, key, changed_at in salesforce_tables() %}
         select
@@ -37,8 +18,20 @@ per_table as (
             landed.superseded_row_count,
             outcomes.deleted_row_count,
             outcomes.newest_change_at
-        from {{ source_table }}_landed as landed
-        cross join {{ source_table }}_outcomes as outcomes
+        from (
+            select
+                count(*) as landed_row_count,
+                count(id) - count(distinct id) as superseded_row_count
+            from {{ source('salesforce', source_table) }}
+        ) as landed
+        cross join (  -- noqa: ST05 (a CTE per table would need a loop of CTEs)
+            select
+                count(*) filter (where not is_deleted and quarantine_reason is null) as staged_row_count,
+                count(*) filter (where not is_deleted and quarantine_reason is not null) as quarantined_row_count,
+                count(*) filter (where is_deleted) as deleted_row_count,
+                max({{ changed_at }}) filter (where quarantine_reason is null) as newest_change_at
+            from {{ ref(base_model) }}
+        ) as outcomes
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),

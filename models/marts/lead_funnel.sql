@@ -21,6 +21,14 @@ opportunities as (
     select * from {{ ref('stg_salesforce__opportunities') }}
 ),
 
+campaign_sourced as (
+    select * from {{ ref('int_leads__campaign_sourced') }}
+),
+
+scored as (
+    select * from {{ ref('int_leads__scored') }}
+),
+
 reached as (
     select
         lead_id,
@@ -55,6 +63,10 @@ final as (
         leads.territory,
         leads.owner_user_id,
         leads.owner_team_name,
+        campaign_sourced.sourcing_campaign_id,
+        scored.lead_score,
+        scored.score_band_floor,
+        scored.lead_score >= {{ var('mql_score_threshold') }} as is_above_mql_score_threshold,
         leads.lead_status,
         case
             when reached.won_at is not null then 'Won'
@@ -90,6 +102,8 @@ final as (
     left join stage_map on leads.lead_status = stage_map.lead_status
     left join recycles on leads.lead_id = recycles.lead_id
     left join opportunities on leads.converted_opportunity_id = opportunities.opportunity_id
+    left join campaign_sourced on leads.lead_id = campaign_sourced.lead_id
+    left join scored on leads.lead_id = scored.lead_id
 )
 
 select * from final

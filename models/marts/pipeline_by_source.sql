@@ -4,16 +4,16 @@ opportunities as (
     select * from {{ ref('int_opportunities__sourced') }}
 ),
 
-influence as (
-    select * from {{ ref('int_opportunities__campaign_influence') }}
+influenced as (
+    select distinct opportunity_id from {{ ref('int_opportunities__campaign_touches') }}
 ),
 
 flagged as (
     select
         opportunities.*,
-        influence.opportunity_id is not null as is_marketing_influenced
+        influenced.opportunity_id is not null as is_marketing_influenced
     from opportunities
-    left join influence on opportunities.opportunity_id = influence.opportunity_id
+    left join influenced on opportunities.opportunity_id = influenced.opportunity_id
 ),
 
 final as (

@@ -17,7 +17,8 @@ from shared_metrics.generate.defects import TableStats, junk_id_start, land
 from shared_metrics.generate.funnel import NO_TIME, REACHED, Leads, draw_leads
 from shared_metrics.generate.opportunities import FORECAST_CATEGORY, STAGE_PROBABILITY, draw_opportunities
 from shared_metrics.generate.reference import TERRITORIES, World
-from shared_metrics.generate.text import INDUSTRIES, pick, sf_ids
+from shared_metrics.generate.scoring import lead_scores
+from shared_metrics.generate.text import INDUSTRIES, TITLES, pick, sf_ids
 
 CHUNK_ID_SPAN = 10**10  # id numbers of chunk c start at c * CHUNK_ID_SPAN
 
@@ -76,6 +77,33 @@ def _planted_campaign_sums(world: World, leads: Leads) -> dict:
             leads.origin_campaign[sourced], weights=leads.p_next[sourced, 0], minlength=n
         ),
     }
+
+
+def _planted_score_sums(world: World, leads: Leads, members: dict[str, np.ndarray]) -> dict:
+    """Per lead-score band (mature, non-deleted leads): leads and the sums of their planted probabilities of
+    reaching SQL, Opportunity and Won. Responses count up to MQL: the generator draws none after it."""
+    responses = np.bincount(members["lead"][members["responded"]], minlength=len(leads))
+    score = lead_scores(
+        {
+            "segment": (P.SEGMENTS, leads.segment),
+            "title": (TITLES, leads.title),
+            "lead_source": (P.LEAD_SOURCES, leads.source),
+        },
+        responses,
+    )
+    band = np.floor_divide(score, P.LEAD_SCORE_BAND_WIDTH) * P.LEAD_SCORE_BAND_WIDTH
+    mature = (leads.created < world.mature_before) & ~leads.is_deleted
+    reach = np.cumprod(leads.p_next, axis=1)  # P(reaching MQL, SAL, SQL, Opportunity, Won)
+    sums = {}
+    for value in np.unique(band[mature]):
+        chosen = mature & (band == value)
+        sums[int(value)] = {
+            "leads": int(chosen.sum()),
+            "expected_sqls": float(reach[chosen, 2].sum()),
+            "expected_opportunities": float(reach[chosen, 3].sum()),
+            "expected_won": float(reach[chosen, 4].sum()),
+        }
+    return sums
 
 
 def generate_chunk(world: World, chunk: int, n_leads: int, landing_dir: Path) -> dict:
@@ -323,6 +351,7 @@ def generate_chunk(world: World, chunk: int, n_leads: int, landing_dir: Path) ->
         "stats": stats,
         "stage_sums": _planted_stage_sums(world, leads),
         "campaign_sums": _planted_campaign_sums(world, leads),
+        "score_sums": _planted_score_sums(world, leads, members),
         "rep_sums": rep_expectations,
         "territory_leads": np.bincount(leads.territory, minlength=len(TERRITORIES)),
     }

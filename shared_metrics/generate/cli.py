@@ -129,6 +129,12 @@ def _truth(
         }
         for i in range(len(campaign_ids))
     ]
+    score_rows: dict[int, dict] = {}
+    for result in results:
+        for band, sums in result["score_sums"].items():
+            row = score_rows.setdefault(band, {"score_band_floor": band, **dict.fromkeys(sums, 0)})
+            for measure, value in sums.items():
+                row[measure] += value
     return {
         "generator": {
             "leads": leads,
@@ -147,6 +153,11 @@ def _truth(
                 "Per rep, over non-deleted MQLs at least 21 days before as_of: the expected number "
                 "first touched within target, with enough attempts, and never touched."
             ),
+            "lead_score_bands": (
+                "Per score band (seed lead_scoring_rules, bands of LEAD_SCORE_BAND_WIDTH points), over "
+                "mature non-deleted leads: leads and the sums of their planted probabilities of reaching "
+                "SQL, Opportunity and Won."
+            ),
             "defects": (
                 "Exact counts per landed table: rows landed, superseded versions (older versions and "
                 "exact duplicates), deleted entities, staged rows, and quarantined junk rows by reason."
@@ -160,6 +171,7 @@ def _truth(
             "reps": rep_rows,
         },
         "campaigns": campaign_rows,
+        "lead_score_bands": [score_rows[band] for band in sorted(score_rows)],
         "defects": {
             "rates": {
                 "superseded_version": P.SUPERSEDED_VERSION_RATE,

@@ -39,6 +39,7 @@ class Leads:
     created: np.ndarray
     source: np.ndarray
     segment: np.ndarray
+    title: np.ndarray  # index into TITLES
     territory: np.ndarray
     owner: np.ndarray  # index into world.reps
     company: pa.Array
@@ -104,9 +105,13 @@ def draw_leads(world: World, rng: np.random.Generator, numbers: np.ndarray) -> t
     )
     lift = np.where(has_campaign, world.campaigns.lift[np.maximum(origin_campaign, 0)], 1.0)
 
+    title = rng.integers(0, len(TITLES), n)
+    title_multiplier = np.array([P.TITLE_MULTIPLIER[t] for t in TITLES])[title]
+
     rates = P.stage_rate_table()
     p_next = np.stack([rates[stage][source, segment] for stage in REACHED], axis=1)
-    p_next[:, 0] = np.minimum(p_next[:, 0] * lift, 0.95)
+    p_next[:, 0] = np.minimum(p_next[:, 0] * lift * title_multiplier[:, 0], 0.95)
+    p_next[:, 2] = np.minimum(p_next[:, 2] * title_multiplier[:, 1], 0.95)
     passes = rng.random((n, len(REACHED))) < p_next
     reaches = np.cumprod(passes, axis=1).astype(bool)
     last_stage = reaches.sum(axis=1)
@@ -186,6 +191,7 @@ def draw_leads(world: World, rng: np.random.Generator, numbers: np.ndarray) -> t
         created=created,
         source=source,
         segment=segment,
+        title=title,
         territory=territory,
         owner=owner,
         company=company,
@@ -210,7 +216,7 @@ def draw_leads(world: World, rng: np.random.Generator, numbers: np.ndarray) -> t
         "lead_source": np.array(P.LEAD_SOURCES, dtype=object)[source],
         "company": company,
         "industry": pick(INDUSTRIES, rng.integers(0, len(INDUSTRIES), n)),
-        "title": pick(TITLES, rng.integers(0, len(TITLES), n)),
+        "title": pick(TITLES, title),
         "country": np.array(countries, dtype=object)[country],
         "number_of_employees": employees,
         "rating": pick(RATINGS, rng.choice(3, n, p=[0.2, 0.45, 0.35])),

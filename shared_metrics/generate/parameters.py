@@ -78,6 +78,24 @@ STAGE_MULTIPLIER_BY_SEGMENT = {
     "Opportunity": [1.00, 1.00, 0.95],
     "Won": [1.10, 0.95, 0.80],
 }
+# Fit: the contact's title multiplies the Lead->MQL and SAL->SQL rates (before the 0.95 cap), so that a lead
+# score built on it (seed lead_scoring_rules) separates good leads from bad ones. Titles are drawn uniformly.
+TITLE_MULTIPLIER = {
+    #                      MQL   SQL
+    "CEO": (1.35, 1.20),
+    "CTO": (1.35, 1.20),
+    "VP Marketing": (1.25, 1.15),
+    "VP Sales": (1.25, 1.15),
+    "Head of Operations": (1.10, 1.05),
+    "IT Manager": (1.00, 1.00),
+    "Director of Finance": (1.10, 1.05),
+    "Marketing Manager": (1.00, 1.00),
+    "Engineer": (0.85, 0.90),
+    "Analyst": (0.85, 0.90),
+    "Procurement Lead": (1.00, 1.00),
+    "Student": (0.25, 0.50),
+}
+LEAD_SCORE_BAND_WIDTH = 10  # points per score band in lead_score_calibration (var lead_score_band_width)
 # Each campaign multiplies the Lead->MQL rate of the leads it sources by a lognormal lift.
 CAMPAIGN_LIFT_SIGMA = 0.30
 SKIP_SAL_STATUS_RATE = 0.06  # share of SQLs whose history jumps from MQL straight to SQL

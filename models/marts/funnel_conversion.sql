@@ -76,8 +76,7 @@ final as (
         {{ ratio('converted_count', 'entered_count') }} as conversion_rate,
         median_days_to_convert,
         p90_days_to_convert,
-        {{ dbt.dateadd('day', var('cohort_maturity_days'), dbt.dateadd('month', 1, 'cohort_month')) }}
-        > {{ refresh_started_at() }} as is_maturing
+        {{ is_cohort_maturing('cohort_month') }} as is_maturing
     from aggregated
 )
 

@@ -70,6 +70,15 @@ def built_warehouse(small_settings: Settings) -> Path:
     return small_settings.published_warehouse
 
 
+@pytest.fixture(scope="module")
+def warehouse(built_warehouse: Path):
+    """A read-only connection to the small built warehouse, for checking numbers against planted truth."""
+    import duckdb
+
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        yield con
+
+
 @pytest.fixture(scope="session")
 def refresh_in_process():
     return run_refresh_in_process

@@ -12,9 +12,7 @@ import datetime as dt
 import json
 import math
 from collections import defaultdict
-from pathlib import Path
 
-import duckdb
 import numpy as np
 import pytest
 
@@ -22,12 +20,6 @@ from shared_metrics.business_time import load_calendars
 from shared_metrics.settings import PROJECT_DIR
 
 Z = 4.0
-
-
-@pytest.fixture(scope="module")
-def warehouse(built_warehouse: Path):
-    with duckdb.connect(str(built_warehouse), read_only=True) as con:
-        yield con
 
 
 def tolerance(rate: float, n: int) -> float:

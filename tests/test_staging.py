@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
-from pathlib import Path
 
-import duckdb
 import pytest
 import yaml
 
@@ -29,12 +27,6 @@ STAGED_MODEL = {
     "opportunity_history": "stg_salesforce__opportunity_stage_changes",
     "opportunity_contact_role": "stg_salesforce__opportunity_contact_roles",
 }
-
-
-@pytest.fixture(scope="module")
-def warehouse(built_warehouse: Path):
-    with duckdb.connect(str(built_warehouse), read_only=True) as con:
-        yield con
 
 
 @pytest.mark.parametrize("table", sorted(STAGED_MODEL))

@@ -38,7 +38,7 @@ def sidebar_filters() -> Filters:
     teams = query(
         "select distinct owner_team_name from metrics.sales_sla_compliance where owner_team_name is not null"
     )
-    chosen_teams = st.sidebar.multiselect("Team (sales SLA)", sorted(teams["owner_team_name"]))
+    chosen_teams = st.sidebar.multiselect("Team", sorted(teams["owner_team_name"]))
     return Filters(
         str(start.replace(day=1)), str(end), tuple(segments), tuple(territories), tuple(chosen_teams)
     )
@@ -374,11 +374,117 @@ def pipeline(filters: Filters) -> None:
     st.dataframe(win_rates, hide_index=True)
 
 
+ATTRIBUTION_MODELS = {
+    "W-shaped": "w_shaped",
+    "U-shaped": "u_shaped",
+    "Linear": "linear",
+    "Time decay": "time_decay",
+    "First touch": "first_touch",
+    "Last touch": "last_touch",
+}
+
+
 def campaigns(filters: Filters) -> None:
     st.header("Campaigns")
     if not has_table("metrics", "campaign_roi"):
-        st.info("Campaign attribution and ROI arrive with the next release of the metrics layer.")
+        st.info("This warehouse predates campaign attribution: run `make refresh` to add it.")
         return
+    label = st.selectbox("Attribution model", list(ATTRIBUTION_MODELS))
+    st.caption(help_for("campaign_attribution", "attribution_model", "How credit is shared among touches."))
+    where, parameters = filters.where("roi_month", segment_column="", territory_column="")
+    roi = query(
+        f"""select campaign_name, campaign_type, sum(cost_amount) as cost,
+                   bool_or(is_cost_budgeted) as budgeted,
+                   sum(leads_created) as leads, sum(mqls) as mqls, sum(sqls) as sqls,
+                   sum(attributed_opportunities) as opportunities,
+                   sum(attributed_pipeline_amount) as pipeline, sum(attributed_won_amount) as won,
+                   sum(cost_amount) / nullif(sum(mqls), 0) as cost_per_mql,
+                   sum(cost_amount) / nullif(sum(attributed_opportunities), 0) as cost_per_opportunity,
+                   (sum(attributed_won_amount) - sum(cost_amount)) / nullif(sum(cost_amount), 0) as roi
+            from metrics.campaign_roi where {where} and attribution_model = ?
+            group by all order by won desc""",
+        [*parameters, ATTRIBUTION_MODELS[label]],
+    )
+    by_type = roi.groupby("campaign_type", as_index=False)[["cost", "mqls", "won"]].sum()
+    by_type["cost_per_mql"] = by_type["cost"] / by_type["mqls"].where(by_type["mqls"] > 0)
+    left, right = st.columns(2)
+    left.plotly_chart(
+        px.bar(by_type, x="campaign_type", y="cost_per_mql", title="Cost per MQL by campaign type"),
+        width="stretch",
+    )
+    right.plotly_chart(
+        px.bar(
+            by_type.assign(roi=(by_type["won"] - by_type["cost"]) / by_type["cost"]),
+            x="campaign_type",
+            y="roi",
+            title=f"Return on investment by campaign type ({label})",
+        ).update_yaxes(tickformat=".0%"),
+        width="stretch",
+    )
+    st.caption(help_for("campaign_roi", "return_on_investment", "(won - cost) / cost."))
+    st.subheader("Campaign ROI (click a column to sort)")
+    st.caption(help_for("campaign_roi", "cost_amount", "Actual cost, or budget where missing (flagged)."))
+    st.dataframe(
+        roi,
+        hide_index=True,
+        column_config={
+            "budgeted": st.column_config.CheckboxColumn("cost is budget", help="No actual cost booked yet"),
+            "roi": st.column_config.NumberColumn("ROI", format="percent"),
+            "cost_per_mql": st.column_config.NumberColumn("cost per MQL", format="%.0f"),
+            "cost_per_opportunity": st.column_config.NumberColumn("cost per opportunity", format="%.0f"),
+        },
+    )
+    lead_feedback(filters)
+    score_calibration(filters)
+
+
+def lead_feedback(filters: Filters) -> None:
+    st.subheader("What sales did with marketing's leads")
+    where, parameters = filters.where("handover_month", territory_column="", team_column="owner_team_name")
+    feedback = query(
+        f"""select disposition, coalesce(disposition_reason, disposition) as reason,
+                   sum(lead_count) as leads, median(median_days_to_disposition) as typical_days
+            from metrics.lead_feedback where {where} group by all order by leads desc""",
+        parameters,
+    )
+    st.caption(help_for("lead_feedback", "disposition", "First answer of sales to each handed-over lead."))
+    st.plotly_chart(
+        px.bar(
+            feedback,
+            x="disposition",
+            y="leads",
+            color="reason",
+            title="Handed-over leads by first disposition and reason",
+            hover_data=["typical_days"],
+        ),
+        width="stretch",
+    )
+
+
+def score_calibration(filters: Filters) -> None:
+    st.subheader("Lead score calibration")
+    where, parameters = filters.where("cohort_month", segment_column="", territory_column="")
+    bands = query(
+        f"""select score_band_floor, sum(lead_count) as leads,
+                   sum(sql_count) / nullif(sum(lead_count), 0) as sql_rate,
+                   sum(won_count) / nullif(sum(lead_count), 0) as won_rate,
+                   max(mql_score_threshold) as threshold
+            from metrics.lead_score_calibration where {where} and not is_maturing
+            group by 1 order by 1""",
+        parameters,
+    )
+    st.caption(help_for("lead_score_calibration", "sql_rate", "SQLs / leads of the band."))
+    figure = px.bar(
+        bands,
+        x="score_band_floor",
+        y="sql_rate",
+        hover_data=["leads", "won_rate"],
+        title="SQL rate by lead-score band (matured cohorts); dashed line: MQL score threshold",
+        labels={"score_band_floor": "lead score band (from)", "sql_rate": "SQL rate"},
+    )
+    if len(bands):
+        figure.add_vline(x=float(bands["threshold"].max()) - 0.5, line_dash="dash", line_color="crimson")
+    st.plotly_chart(figure, width="stretch")
 
 
 def data_quality(filters: Filters) -> None:

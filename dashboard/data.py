@@ -29,7 +29,7 @@ class Filters:
         """A bound-parameter filter: (sql, parameters). Values are never pasted into the SQL."""
         clauses = [f"{month_column} between cast(? as date) and cast(? as date)"]
         parameters: list = [self.start_month, self.end_month]
-        if self.segments:
+        if segment_column and self.segments:
             clauses.append(f"{segment_column} in ({', '.join('?' for _ in self.segments)})")
             parameters += list(self.segments)
         if territory_column and self.territories:

@@ -16,7 +16,7 @@ from playwright.sync_api import expect, sync_playwright
 from shared_metrics.settings import PROJECT_DIR
 
 SCREENSHOTS = PROJECT_DIR / "test-artifacts" / "screenshots"
-PAGES_WITH_CHARTS = ["Overview", "Funnel", "SLA", "Pipeline", "Data quality"]
+PAGES_WITH_CHARTS = ["Overview", "Funnel", "SLA", "Pipeline", "Campaigns", "Data quality"]
 
 
 def free_port() -> int:

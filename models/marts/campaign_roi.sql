@@ -57,6 +57,7 @@ campaign_months as (
 final as (
     select
         campaign_months.campaign_id,
+        campaigns.campaign_name,
         campaigns.campaign_type,
         campaigns.campaign_status,
         campaign_months.roi_month,

@@ -159,6 +159,26 @@ def funnel(filters: Filters) -> None:
     st.plotly_chart(px.funnel(x=counts, y=stages, title="Leads reaching each stage"), width="stretch")
     st.dataframe(pairs, hide_index=True)
 
+    mql_to_sql = query(
+        f"""select cohort_month, sourced_by,
+                   sum(converted_count) filter (where from_stage = 'SAL')
+                   / nullif(sum(entered_count) filter (where from_stage = 'MQL'), 0) as mql_to_sql_rate
+            from metrics.funnel_conversion where {where} group by all order by 1, 2""",
+        parameters,
+    )
+    st.plotly_chart(
+        px.line(
+            mql_to_sql,
+            x="cohort_month",
+            y="mql_to_sql_rate",
+            color="sourced_by",
+            color_discrete_map=SOURCED_BY_COLORS,
+            markers=True,
+            title="MQL→SQL conversion by cohort month and who sourced the lead (metric mql_to_sql_rate)",
+            labels={"cohort_month": "cohort month", "mql_to_sql_rate": "MQL→SQL"},
+        ),
+        width="stretch",
+    )
     breakdown = st.radio("Break down by", list(FUNNEL_BREAKDOWNS), horizontal=True)
     column = FUNNEL_BREAKDOWNS[breakdown]
     by_breakdown = query(

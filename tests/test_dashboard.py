@@ -58,7 +58,7 @@ def test_funnel_breaks_down_by_every_offered_dimension(app_on, built_warehouse: 
     for breakdown in app.radio[0].options:
         app.radio[0].set_value(breakdown).run()
         assert not app.exception, (breakdown, app.exception)
-        assert len(app.get("plotly_chart")) == 3
+        assert len(app.get("plotly_chart")) == 4
 
 
 def test_choosing_a_team_shows_its_reps_week_by_week(app_on, built_warehouse: Path) -> None:

@@ -1,0 +1,161 @@
+"""The semantic layer (MetricFlow) gives the same numbers as the marts and the dashboard, and every number in
+the metrics layer has a definition."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from shared_metrics.settings import PROJECT_DIR
+
+MF = str(Path(sys.executable).parent / "mf")
+
+
+@pytest.fixture(scope="module")
+def mf_query(built_warehouse: Path, tmp_path_factory: pytest.TempPathFactory):
+    """Runs `mf query` against the small built warehouse (read-only, target `published`)."""
+    folder = tmp_path_factory.mktemp("mf")
+    environment = {
+        **os.environ,
+        "WAREHOUSE_DIR": str(built_warehouse.parent),
+        "DBT_TARGET": "published",
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
+
+    def run(metrics: str, group_by: str, where: str | None = None) -> pd.DataFrame:
+        output = folder / f"{len(list(folder.iterdir()))}.csv"
+        command = [MF, "query", "--metrics", metrics, "--group-by", group_by, "--csv", str(output), "--quiet"]
+        if where:
+            command += ["--where", where]
+        finished = subprocess.run(
+            command, cwd=PROJECT_DIR, env=environment, capture_output=True, text=True, timeout=300
+        )
+        assert finished.returncode == 0, finished.stdout + finished.stderr
+        return pd.read_csv(output)
+
+    run.environment = environment
+    return run
+
+
+def test_mf_validate_configs_passes_against_the_warehouse(mf_query) -> None:
+    finished = subprocess.run(
+        [MF, "validate-configs"],
+        cwd=PROJECT_DIR,
+        env=mf_query.environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    assert "ERRORS: 0" in finished.stdout and "ERRORS: 1" not in finished.stdout
+
+
+def by_key(frame: pd.DataFrame, key: str, value: str) -> dict:
+    return {str(k)[:10]: v for k, v in zip(frame[key], frame[value], strict=True)}
+
+
+def assert_same(semantic: dict, mart: dict) -> None:
+    assert semantic.keys() == mart.keys()
+    for key, value in mart.items():
+        assert semantic[key] == pytest.approx(value, rel=1e-9, abs=1e-9), key
+
+
+def test_mql_to_sql_for_marketing_sourced_enterprise_equals_the_dashboard_figure(mf_query, warehouse) -> None:
+    semantic = mf_query(
+        "mql_to_sql_rate",
+        "metric_time__month",
+        "{{ Dimension('lead__segment') }} = 'Enterprise'"
+        " and {{ Dimension('lead__sourced_by') }} = 'marketing'",
+    )
+    # The dashboard's query (Funnel page, MQL→SQL by cohort month and sourced by).
+    mart = warehouse.execute(
+        """select cohort_month, sum(converted_count) filter (where from_stage = 'SAL')
+                  / sum(entered_count) filter (where from_stage = 'MQL') as rate
+           from metrics.funnel_conversion where segment = 'Enterprise' and sourced_by = 'marketing'
+           group by 1 having sum(entered_count) filter (where from_stage = 'MQL') > 0"""
+    ).df()
+    assert_same(
+        by_key(semantic, "metric_time__month", "mql_to_sql_rate"), by_key(mart, "cohort_month", "rate")
+    )
+
+
+def test_sales_sla_compliance_per_team_equals_the_mart(mf_query, warehouse) -> None:
+    semantic = mf_query("sales_sla_first_touch_compliance", "mql__team")
+    mart = warehouse.execute(
+        """select owner_team_name, sum(first_touch_met_count)
+                  / sum(first_touch_met_count + first_touch_missed_count) as rate
+           from metrics.sales_sla_compliance group by 1"""
+    ).df()
+    assert_same(
+        by_key(semantic, "mql__team", "sales_sla_first_touch_compliance"),
+        by_key(mart, "owner_team_name", "rate"),
+    )
+
+
+def test_marketing_sourced_pipeline_and_win_rate_equal_the_mart(mf_query, warehouse) -> None:
+    semantic = mf_query("marketing_sourced_pipeline", "metric_time__month")
+    mart = warehouse.execute(
+        """select created_month, sum(pipeline_amount) as amount from metrics.pipeline_by_source
+           where sourced_by = 'marketing' group by 1"""
+    ).df()
+    assert_same(
+        by_key(semantic, "metric_time__month", "marketing_sourced_pipeline"),
+        by_key(mart, "created_month", "amount"),
+    )
+    semantic = mf_query("win_rate", "pipeline_cell__sourced_by")
+    mart = warehouse.execute(
+        """select sourced_by, sum(won_count) / sum(closed_count) as rate from metrics.pipeline_by_source
+           group by 1 having sum(closed_count) > 0"""
+    ).df()
+    assert_same(by_key(semantic, "pipeline_cell__sourced_by", "win_rate"), by_key(mart, "sourced_by", "rate"))
+
+
+def test_quota_attainment_and_attributed_pipeline_equal_the_marts(mf_query, warehouse) -> None:
+    semantic = mf_query("mql_quota_attainment", "metric_time__month")
+    mart = warehouse.execute(
+        """select sla_month, sum(mqls_delivered) / sum(mql_quota) as rate
+           from metrics.marketing_sla_compliance group by 1 having sum(mql_quota) > 0"""
+    ).df()
+    assert_same(
+        by_key(semantic, "metric_time__month", "mql_quota_attainment"), by_key(mart, "sla_month", "rate")
+    )
+    semantic = mf_query("attributed_pipeline", "campaign_result__attribution_model")
+    mart = warehouse.execute(
+        """select attribution_model, sum(attributed_pipeline_amount) as amount
+           from metrics.campaign_attribution group by 1"""
+    ).df()
+    assert_same(
+        by_key(semantic, "campaign_result__attribution_model", "attributed_pipeline"),
+        by_key(mart, "attribution_model", "amount"),
+    )
+
+
+def test_every_metric_has_a_label_and_a_description() -> None:
+    manifest = json.loads((PROJECT_DIR / "target" / "semantic_manifest.json").read_text())
+    assert len(manifest["metrics"]) >= 30
+    missing = [m["name"] for m in manifest["metrics"] if not m.get("label") or not m.get("description")]
+    assert not missing
+
+
+def test_every_model_and_column_in_metrics_is_described() -> None:
+    manifest = json.loads((PROJECT_DIR / "target" / "manifest.json").read_text())
+    models = [
+        node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["schema"].endswith("metrics")
+    ]
+    assert len(models) >= 14
+    undescribed = [m["name"] for m in models if not m["description"].strip()]
+    undescribed += [
+        f"{model['name']}.{column['name']}"
+        for model in models
+        for column in model["columns"].values()
+        if not column["description"].strip()
+    ]
+    assert not undescribed

@@ -9,8 +9,8 @@ export DAGSTER_HOME ?= $(CURDIR)/data/dagster
 export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup run refresh rollback dagster manifest dagster-home summary generate test test-python \
-	lint lint-python lint-sql clean dashboard
+.PHONY: docs-serve setup run refresh rollback dagster manifest dagster-home summary generate test test-python \
+	lint lint-python lint-sql clean dashboard docs metrics
 
 setup: $(INSTALLED)
 
@@ -56,6 +56,38 @@ manifest: setup
 dagster-home:
 	mkdir -p $(DAGSTER_HOME)
 	test -f $(DAGSTER_HOME)/dagster.yaml || cp orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+
+## make docs: the metric glossary (docs/metrics.md) and the dbt docs site (target/index.html), read-only
+## from the published warehouse; `make docs-serve` shows the site on http://127.0.0.1:8080.
+docs: manifest
+	$(BIN)/python -m shared_metrics.glossary
+	if [ -f $${WAREHOUSE_DIR:-data/warehouse}/warehouse.duckdb ]; then \
+		DBT_TARGET=published $(BIN)/dbt docs generate --quiet; \
+	else \
+		echo "No published warehouse yet (make run builds one): docs without table statistics."; \
+		DBT_DUCKDB_PATH=:memory: $(BIN)/dbt docs generate --quiet --empty-catalog; \
+	fi
+	@echo "dbt docs site in target/ (make docs-serve)"
+
+docs-serve: docs
+	$(BIN)/dbt docs serve --host 127.0.0.1 --port 8080 --no-browser
+
+## make metrics: common analyst questions answered by the semantic layer (MetricFlow, read-only).
+MF := DBT_TARGET=published $(BIN)/mf query --quiet
+metrics: manifest
+	@echo "MQL→SQL conversion by cohort month, Enterprise, marketing-sourced:"
+	$(MF) --metrics mql_to_sql_rate,mqls,sqls --group-by metric_time__month --order metric_time__month \
+		--where "{{ Dimension('lead__segment') }} = 'Enterprise' and {{ Dimension('lead__sourced_by') }} = 'marketing'"
+	@echo "Sales SLA compliance by team:"
+	$(MF) --metrics sales_sla_first_touch_compliance,sales_sla_attempts_compliance,mqls_received \
+		--group-by mql__team --order mql__team
+	@echo "MQL volume and marketing-sourced pipeline against target by month:"
+	$(MF) --metrics mqls_delivered,mql_quota,mql_quota_attainment,marketing_sourced_pipeline_attainment \
+		--group-by metric_time__month --order metric_time__month
+	@echo "Campaign ROI and cost per MQL by campaign type, W-shaped attribution:"
+	$(MF) --metrics attributed_revenue,campaign_return_on_investment,cost_per_mql,cost_per_opportunity \
+		--group-by campaign_result__campaign_type --order campaign_result__campaign_type \
+		--where "{{ Dimension('campaign_result__attribution_model') }} = 'w_shaped'"
 
 ## make generate LEADS=1000000 SEED=42: (re)write the landing folder with synthetic data.
 LEADS ?= 100000

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -159,3 +160,20 @@ def test_every_model_and_column_in_metrics_is_described() -> None:
         if not column["description"].strip()
     ]
     assert not undescribed
+
+
+def test_the_glossary_is_up_to_date() -> None:
+    from shared_metrics.glossary import GLOSSARY, render
+
+    assert GLOSSARY.read_text(encoding="utf-8") == render(), "docs/metrics.md is stale: run `make docs`"
+
+
+def test_dashboard_exposures_cover_every_page_and_every_table_it_reads() -> None:
+    manifest = json.loads((PROJECT_DIR / "target" / "manifest.json").read_text())
+    dashboards = [e for e in manifest["exposures"].values() if e["type"] == "dashboard"]
+    app = (PROJECT_DIR / "dashboard" / "app.py").read_text()
+    pages = re.search(r"^PAGES = \[(.*)\]$", app, re.MULTILINE).group(1)
+    assert {e["label"] for e in dashboards} == set(re.findall(r'"([^"]+)"', pages))
+    exposed = {manifest["nodes"][node]["name"] for e in dashboards for node in e["depends_on"]["nodes"]}
+    read = set(re.findall(r"\b(?:metrics|staging)\.(\w+)", app))
+    assert read <= exposed, read - exposed

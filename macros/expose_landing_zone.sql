@@ -1,6 +1,6 @@
 {#-
     Make the landing files queryable as the `raw` schema that the salesforce source reads.
-    DuckDB: one view per table over the Parquet files in LANDING_DIR (re-created at every invocation, so a
+    DuckDB: one view per table over the Parquet and CSV files in LANDING_DIR (re-created at every invocation, so a
     new landing folder needs no other change). Other engines load `raw` before dbt runs, so nothing to do.
     Read-only targets (`published`, for docs and the semantic layer) only read what a refresh built.
 -#}
@@ -16,10 +16,22 @@
         {%- set landing_dir = env_var('LANDING_DIR', 'data/landing') -%}
         {%- do run_query('create schema if not exists raw') -%}
         {%- for source_node in graph.sources.values() if source_node.source_name == 'salesforce' -%}
-            {%- set files = landing_dir ~ '/' ~ source_node.name ~ '/*.parquet' -%}
+            {%- set folder = landing_dir ~ '/' ~ source_node.name -%}
+            {#- CSV is read as text; staging casts every column (safe_cast), as it does for Parquet. -#}
+            {%- set readers = {
+                'parquet': "select * from read_parquet('" ~ folder ~ "/*.parquet', union_by_name = true)",
+                'csv': "select * from read_csv('" ~ folder ~ "/*.csv', header = true, all_varchar = true,"
+                    ~ " union_by_name = true)",
+            } -%}
+            {%- set present = [] -%}
+            {%- for kind in ['parquet', 'csv'] -%}
+                {%- set found = run_query("select count(*) from glob('" ~ folder ~ "/*." ~ kind ~ "')") -%}
+                {%- if found.columns[0].values()[0] > 0 -%}{%- do present.append(readers[kind]) -%}{%- endif -%}
+            {%- endfor -%}
+            {#- With no file at all, read_parquet fails naming the folder (the preflight reports it first). -#}
             {%- do run_query(
                 'create or replace view raw."' ~ source_node.name ~ '" as '
-                ~ "select * from read_parquet('" ~ files ~ "', union_by_name = true)"
+                ~ (present | join(' union all by name ') if present else readers['parquet'])
             ) -%}
         {%- endfor -%}
     {%- endif -%}

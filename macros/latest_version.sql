@@ -1,7 +1,9 @@
 {#-
     The newest version of each row of `relation`, ranked by `version_column` (deletions win ties, so a
     deleted row never comes back). Rows landed without an id cannot be versioned: all of them are kept, to
-    be quarantined as null_id. Adds version_rank (always 1 in the result) for auditing.
+    be quarantined as null_id. Adds version_rank (always 1 in the result) for auditing, and
+    has_conflicting_versions: two different rows landed for the id with the same version (quarantined as
+    conflicting_versions, since which one is right cannot be told; exact duplicates are not conflicts).
 -#}
 {% macro latest_versions(relation, key, version_column) -%}
     select *
@@ -14,8 +16,35 @@
                     partition by {{ key }}
                     order by {{ version_column }} desc, is_deleted desc
                 )
-            end as version_rank
-        from {{ relation }}
+            end as version_rank,
+            {{ key }} is not null and min(row_fingerprint) over (
+                partition by {{ key }}, {{ version_column }}, is_deleted
+            ) <> max(row_fingerprint) over (
+                partition by {{ key }}, {{ version_column }}, is_deleted
+            ) as has_conflicting_versions
+        from (
+            select
+                *,
+                {{ row_fingerprint(relation) }} as row_fingerprint
+            from {{ relation }}
+        ) as fingerprinted
     ) as ranked
     where version_rank = 1
+{%- endmacro %}
+
+{#- A hash of every column of the row of `alias` (a table or CTE name in the from clause). -#}
+{% macro row_fingerprint(alias) -%}
+    {{ return(adapter.dispatch('row_fingerprint', 'shared_metrics')(alias)) }}
+{%- endmacro %}
+
+{% macro default__row_fingerprint(alias) -%}
+    md5(cast({{ alias }} as {{ dbt.type_string() }}))
+{%- endmacro %}
+
+{% macro duckdb__row_fingerprint(alias) -%}
+    hash({{ alias }})
+{%- endmacro %}
+
+{% macro spark__row_fingerprint(alias) -%}
+    hash(*)
 {%- endmacro %}

@@ -1,10 +1,12 @@
 {#-
-    Why a row breaks the landing contract, or null when it keeps it. `checks` is a list of
-    [condition, reason] pairs tried in order after the null-id check; the first that holds names the reason.
+    Why a row breaks the landing contract, or null when it keeps it. `checks` is a list of [condition, reason]
+    pairs tried in order after the null-id and conflicting-versions checks; the first that holds names it.
 -#}
 {% macro quarantine_reason(key, checks=[]) -%}
+    {%- set row = key.split('.')[0] ~ '.' if '.' in key else '' -%}
     case
         when {{ key }} is null then 'null_id'
+        when {{ row }}has_conflicting_versions then 'conflicting_versions'
         {%- for condition, reason in checks %}
         when {{ condition }} then '{{ reason }}'
         {%- endfor %}

@@ -31,6 +31,7 @@ FAILED_MODEL = re.compile(
     r"(?:Database Error|Runtime Error|Compilation Error) in (?:model|seed|snapshot) (\S+) \(([^)]+)\)"
     r"\n\s*(.*)"
 )
+LANDING_PROBLEM = re.compile(r"Landing problem: [^\n]*")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -75,9 +76,10 @@ def failure_report(log_path: Path) -> str:
     tests = sorted(set(FAILED_TEST.findall(text)))
     models = sorted(set(FAILED_MODEL.findall(text)))
     lines = [f"Failed step: {', '.join(steps) or 'unknown (see the log)'}"]
+    lines += list(dict.fromkeys(LANDING_PROBLEM.findall(text)))
     lines += [f"Failed test: {name} ({path}): {reason}" for name, path, reason in tests]
     lines += [f"Failed model: {name} ({path}): {reason}" for name, path, reason in models]
-    if not tests and not models:
+    if len(lines) == 1:
         lines += ["Last lines of the log:", *text.strip().splitlines()[-15:]]
     return "\n".join(lines)
 

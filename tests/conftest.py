@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from refresh_helpers import TINY_LEADS
 
 from shared_metrics.generate.cli import TRUTH_FILE, generate
 from shared_metrics.settings import Settings, load_settings
@@ -82,3 +83,34 @@ def warehouse(built_warehouse: Path):
 @pytest.fixture(scope="session")
 def refresh_in_process():
     return run_refresh_in_process
+
+
+@pytest.fixture(scope="module")
+def published_tiny(tiny_settings: Settings, refresh_in_process) -> Settings:
+    """tiny_settings with a published warehouse (refreshed once for the module)."""
+    if not tiny_settings.published_warehouse.exists():
+        assert refresh_in_process(tiny_settings)
+    return tiny_settings
+
+
+@pytest.fixture(scope="module")
+def tiny_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A landing folder filled by the Dagster demo-data asset, and an empty warehouse folder."""
+    from dagster import materialize
+
+    from orchestration.assets.landing import demo_landing_data
+    from orchestration.resources import WarehouseResource
+
+    root = tmp_path_factory.mktemp("orchestration")
+    settings = replace(load_settings(), landing_dir=root / "landing", warehouse_dir=root / "warehouse")
+    result = materialize(
+        [demo_landing_data],
+        resources={
+            "warehouse": WarehouseResource(
+                landing_dir=str(settings.landing_dir), warehouse_dir=str(settings.warehouse_dir)
+            )
+        },
+        run_config={"ops": {"demo_landing_data": {"config": {"leads": TINY_LEADS, "seed": 3}}}},
+    )
+    assert result.success
+    return settings

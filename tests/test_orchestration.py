@@ -1,11 +1,8 @@
 """Dagster: the code location, schedule and sensor, and write–audit–publish under failure, kill and load."""
 
 import datetime as dt
-import hashlib
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from dataclasses import replace
@@ -15,17 +12,12 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from dagster import RunRequest, build_schedule_context, build_sensor_context, materialize
+from dagster import RunRequest, build_schedule_context, build_sensor_context
+from refresh_helpers import TINY_LEADS, digest, start_cli_refresh
 
 from shared_metrics.landing import TABLES
 from shared_metrics.publish import VERSIONS_FOLDER, published_version, query_published
-from shared_metrics.settings import PROJECT_DIR, Settings, load_settings
-
-TINY_LEADS = 3_000
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+from shared_metrics.settings import Settings
 
 
 def landing_with_an_impossible_status_change(source: Path, target: Path) -> None:
@@ -58,57 +50,6 @@ def defs():
     from orchestration.definitions import defs
 
     return defs
-
-
-@pytest.fixture(scope="module")
-def published_tiny(tiny_settings: Settings, refresh_in_process) -> Settings:
-    """tiny_settings with a published warehouse (refreshed once for the module)."""
-    if not tiny_settings.published_warehouse.exists():
-        assert refresh_in_process(tiny_settings)
-    return tiny_settings
-
-
-@pytest.fixture(scope="module")
-def tiny_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """A landing folder filled by the Dagster demo-data asset, and an empty warehouse folder."""
-    from orchestration.assets.landing import demo_landing_data
-    from orchestration.resources import WarehouseResource
-
-    root = tmp_path_factory.mktemp("orchestration")
-    settings = replace(load_settings(), landing_dir=root / "landing", warehouse_dir=root / "warehouse")
-    result = materialize(
-        [demo_landing_data],
-        resources={
-            "warehouse": WarehouseResource(
-                landing_dir=str(settings.landing_dir), warehouse_dir=str(settings.warehouse_dir)
-            )
-        },
-        run_config={"ops": {"demo_landing_data": {"config": {"leads": TINY_LEADS, "seed": 3}}}},
-    )
-    assert result.success
-    return settings
-
-
-def cli_environment(settings: Settings) -> dict[str, str]:
-    return {
-        **os.environ,
-        "LANDING_DIR": str(settings.landing_dir),
-        "WAREHOUSE_DIR": str(settings.warehouse_dir),
-        "DAGSTER_HOME": str(settings.warehouse_dir.parent / "dagster"),
-    }
-
-
-def start_cli_refresh(settings: Settings) -> subprocess.Popen:
-    (settings.warehouse_dir.parent / "dagster").mkdir(exist_ok=True)
-    return subprocess.Popen(
-        [sys.executable, "-m", "orchestration.cli", "refresh"],
-        cwd=PROJECT_DIR,
-        env=cli_environment(settings),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,  # its own process group, so a kill reaches dg and dbt too
-    )
 
 
 def test_code_location_loads_with_every_model_as_an_asset_and_tests_as_checks(defs) -> None:

@@ -8,6 +8,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.project import dbt_project
 from orchestration.resources import WarehouseResource
+from shared_metrics.landing_check import require_valid_landing
 from shared_metrics.publish import prepare_candidate, release_refresh_lock
 
 # dbt folder (fqn[1]) -> Dagster group, named like the warehouse schema it fills.
@@ -38,6 +39,10 @@ def shared_metrics_dbt_assets(
     """Build and test the selected models in a fresh candidate warehouse (write and audit); publishing is
     the published_warehouse asset's job, and it runs only when every model and test here succeeded."""
     settings = warehouse.settings
+    # Bad landing files stop the refresh here, before the warehouse is touched, naming each problem.
+    landing = require_valid_landing(settings.landing_dir)
+    for file, columns in landing.ignored_columns.items():
+        context.log.warning(f"Ignored columns not in the landing contract: {file}: {', '.join(columns)}")
     candidate = prepare_candidate(settings)
     warehouse.export_for_dbt(candidate)
     context.log.info(f"Building into the candidate {candidate}")

@@ -38,6 +38,8 @@ checked as (
         latest.*,
         {{ quarantine_reason('latest.opportunity_id', [
             ['latest.account_id is not null and accounts.account_id is null', 'orphan_account_id'],
+            ['latest.opportunity_amount < 0', 'negative_amount'],
+            ['latest.opportunity_amount > ' ~ var('max_opportunity_amount'), 'absurd_amount'],
         ]) }} as quarantine_reason
     from latest
     left join accounts on latest.account_id = accounts.account_id

@@ -1,0 +1,168 @@
+"""Preflight of the landing folder against the landing contract, before any refresh touches the warehouse.
+
+Each problem names the table, file and column and says what to do; a refresh with a problem stops before
+building, so the published warehouse stays as it was. Extra columns are not problems: they are ignored and
+reported. Row-level defects (null or orphan keys, impossible timestamps, unknown statuses, ...) are not
+checked here: staging quarantines those rows with a reason (staging.stg_salesforce__quarantined_rows).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from shared_metrics.landing import TABLES, LandingTable
+
+CSV_SAMPLE_BYTES = 1 << 20
+
+
+@dataclass(frozen=True)
+class LandingProblem:
+    where: str  # table, file and column concerned
+    what: str  # what is wrong
+    fix: str  # what to do
+
+    def __str__(self) -> str:
+        return f"Landing problem: {self.where}: {self.what}. {self.fix}"
+
+
+@dataclass
+class LandingReport:
+    problems: list[LandingProblem] = field(default_factory=list)
+    ignored_columns: dict[str, list[str]] = field(default_factory=dict)  # file -> extra columns
+    files: int = 0
+
+    def problem(self, where: str, what: str, fix: str) -> None:
+        self.problems.append(LandingProblem(where, what, fix))
+
+
+class LandingError(Exception):
+    """The landing folder breaks the contract; the message lists every problem."""
+
+    def __init__(self, report: LandingReport):
+        self.report = report
+        super().__init__(
+            f"{len(report.problems)} landing problem(s); nothing was built and the published warehouse is "
+            "unchanged.\n" + "\n".join(str(p) for p in report.problems)
+        )
+
+
+def _compatible(landed: pa.DataType, expected: pa.DataType) -> bool:
+    """Types staging can cast without losing meaning (an integer amount, a date for a timestamp, ...)."""
+    if landed == expected or pa.types.is_null(landed):
+        return True
+    groups = [
+        lambda t: pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t),
+        lambda t: pa.types.is_timestamp(t) or pa.types.is_date(t),
+        lambda t: pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_dictionary(t),
+        pa.types.is_boolean,
+    ]
+    return any(group(landed) and group(expected) for group in groups)
+
+
+def _check_columns(report: LandingReport, table: LandingTable, file: Path, names: list[str]) -> None:
+    where = f"table {table.name}, file {file}"
+    for missing in (c for c in table.column_names if c not in names):
+        report.problem(
+            f"{where}, column {missing}",
+            "required column is missing",
+            "Add it to the extract (see shared_metrics/landing.py for the landing contract) and land it again.",
+        )
+    extra = [n for n in names if n not in table.column_names]
+    if extra:
+        report.ignored_columns[str(file)] = extra
+
+
+def _check_parquet(report: LandingReport, table: LandingTable, file: Path) -> int:
+    try:
+        metadata = pq.read_metadata(file)
+        schema = metadata.schema.to_arrow_schema()
+    except (OSError, pa.ArrowException) as exc:
+        report.problem(
+            f"table {table.name}, file {file}",
+            f"not a readable Parquet file ({exc})",
+            "The file is corrupt or truncated: land it again (or remove it).",
+        )
+        return 0
+    _check_columns(report, table, file, schema.names)
+    expected = {c.name: c.type for c in table.columns}
+    for landed in schema:
+        if landed.name in expected and not _compatible(landed.type, expected[landed.name]):
+            report.problem(
+                f"table {table.name}, file {file}, column {landed.name}",
+                f"landed as {landed.type}, the contract says {expected[landed.name]}",
+                "Fix the column's type in the extract and land it again.",
+            )
+    return metadata.num_rows
+
+
+def _check_csv(report: LandingReport, table: LandingTable, file: Path) -> int:
+    where = f"table {table.name}, file {file}"
+    raw = file.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        report.problem(
+            where,
+            f"not UTF-8 (byte {exc.start} is {raw[exc.start]:#x}; Latin-1 or Windows-1252 export?)",
+            "Export the CSV as UTF-8 and land it again.",
+        )
+        return 0
+    lines = text.splitlines()
+    if not lines:
+        return 0
+    header = lines[0]
+    if "," not in header:
+        try:
+            delimiter = csv.Sniffer().sniff(header, delimiters=";\t|").delimiter
+            what = f"separated by {delimiter!r}, not by commas"
+        except csv.Error:
+            what = "has no comma-separated header"
+        report.problem(where, what, "Export comma-separated CSV with a header row and land it again.")
+        return 0
+    _check_columns(report, table, file, next(csv.reader([header])))
+    return max(sum(1 for _ in csv.reader(lines)) - 1, 0)
+
+
+def check_landing(landing_dir: Path) -> LandingReport:
+    """Every problem of the landing folder against the contract (empty list: ready to refresh)."""
+    report = LandingReport()
+    if not landing_dir.is_dir():
+        report.problem(
+            f"landing folder {landing_dir}",
+            "does not exist",
+            "Set LANDING_DIR to the folder your extracts land in, or run `make generate` for demo data.",
+        )
+        return report
+    for table in TABLES.values():
+        folder = landing_dir / table.name
+        parquet, csvs = sorted(folder.glob("*.parquet")), sorted(folder.glob("*.csv"))
+        if not parquet and not csvs:
+            report.problem(
+                f"table {table.name}, folder {folder}",
+                "no files landed (expected *.parquet or *.csv)",
+                "Land the table's extract there; every table of the contract is needed for a refresh.",
+            )
+            continue
+        rows = sum(_check_parquet(report, table, f) for f in parquet)
+        rows += sum(_check_csv(report, table, f) for f in csvs)
+        report.files += len(parquet) + len(csvs)
+        if rows == 0 and not any(p.where.startswith(f"table {table.name},") for p in report.problems):
+            report.problem(
+                f"table {table.name}, folder {folder}",
+                "landed 0 rows",
+                "The extract probably failed: land it again. The published warehouse keeps the last good data.",
+            )
+    return report
+
+
+def require_valid_landing(landing_dir: Path) -> LandingReport:
+    """The report when the landing folder keeps the contract; LandingError naming every problem when not."""
+    report = check_landing(landing_dir)
+    if report.problems:
+        raise LandingError(report)
+    return report

@@ -1,0 +1,184 @@
+"""Bad landing input: each case gets a clear error naming table, file and column with what to do, or a
+quarantine row with a reason; a failed refresh leaves the published warehouse as it was."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
+import pyarrow.parquet as pq
+import pytest
+from refresh_helpers import digest, start_cli_refresh
+
+from shared_metrics.landing import TABLES
+from shared_metrics.landing_check import LandingError, check_landing, require_valid_landing
+from shared_metrics.settings import Settings
+
+
+def landed(source: Path, table: str) -> pa.Table:
+    return pq.read_table(sorted((source / table).glob("*.parquet")))
+
+
+def damaged_landing(source: Path, target: Path, table: str, land: Callable[[Path, pa.Table], None]) -> Path:
+    """A copy of a landing folder (by links) in which `land` writes `table` again from its rows."""
+    for name in TABLES:
+        (target / name).mkdir(parents=True)
+        if name != table:
+            for part in (source / name).glob("*.parquet"):
+                (target / name / part.name).symlink_to(part)
+    land(target / table, landed(source, table))
+    return target
+
+
+def only_problem(landing: Path) -> str:
+    report = check_landing(landing)
+    assert len(report.problems) == 1, report.problems
+    return str(report.problems[0])
+
+
+def test_a_missing_landing_folder_says_which_setting_to_fix(tmp_path: Path) -> None:
+    message = only_problem(tmp_path / "nowhere")
+    assert "nowhere: does not exist" in message and "LANDING_DIR" in message
+
+
+def test_a_missing_table_names_the_folder_to_fill(tiny_settings: Settings, tmp_path: Path) -> None:
+    landing = damaged_landing(tiny_settings.landing_dir, tmp_path, "event", lambda folder, rows: None)
+    assert f"table event, folder {landing / 'event'}: no files landed" in only_problem(landing)
+
+
+def test_an_empty_table_is_refused_as_a_failed_extract(tiny_settings: Settings, tmp_path: Path) -> None:
+    def land(folder: Path, rows: pa.Table) -> None:
+        pq.write_table(rows.slice(0, 0), folder / "part-0.parquet")
+
+    message = only_problem(damaged_landing(tiny_settings.landing_dir, tmp_path, "task", land))
+    assert "table task" in message and "landed 0 rows" in message
+
+
+def test_a_missing_required_column_is_named(tiny_settings: Settings, tmp_path: Path) -> None:
+    def land(folder: Path, rows: pa.Table) -> None:
+        pq.write_table(rows.drop_columns(["status"]), folder / "part-0.parquet")
+
+    message = only_problem(damaged_landing(tiny_settings.landing_dir, tmp_path, "lead", land))
+    assert "table lead" in message and "column status: required column is missing" in message
+
+
+def test_extra_columns_are_ignored_and_reported(tiny_settings: Settings, tmp_path: Path) -> None:
+    def land(folder: Path, rows: pa.Table) -> None:
+        extra = rows.append_column("favourite_colour", pa.array(["teal"] * len(rows)))
+        pq.write_table(extra, folder / "part-0.parquet")
+
+    report = check_landing(damaged_landing(tiny_settings.landing_dir, tmp_path, "account", land))
+    assert not report.problems
+    assert report.ignored_columns == {str(tmp_path / "account" / "part-0.parquet"): ["favourite_colour"]}
+
+
+def test_a_column_of_the_wrong_type_is_named_with_both_types(tiny_settings: Settings, tmp_path: Path) -> None:
+    def land(folder: Path, rows: pa.Table) -> None:
+        index = rows.schema.get_field_index("amount")
+        as_text = pc.cast(rows["amount"], pa.string())
+        pq.write_table(rows.set_column(index, "amount", as_text), folder / "part-0.parquet")
+
+    message = only_problem(damaged_landing(tiny_settings.landing_dir, tmp_path, "opportunity", land))
+    assert (
+        "table opportunity" in message
+        and "column amount: landed as string, the contract says double" in message
+    )
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated"])
+def test_a_corrupt_or_truncated_parquet_file_is_named(
+    tiny_settings: Settings, tmp_path: Path, damage: str
+) -> None:
+    def land(folder: Path, rows: pa.Table) -> None:
+        good = folder / "good.parquet"
+        pq.write_table(rows, good)
+        content = good.read_bytes()
+        good.unlink()
+        (folder / "part-0.parquet").write_bytes(
+            b"not parquet" if damage == "garbage" else content[: len(content) // 2]
+        )
+
+    message = only_problem(damaged_landing(tiny_settings.landing_dir, tmp_path, "campaign", land))
+    assert f"file {tmp_path / 'campaign' / 'part-0.parquet'}: not a readable Parquet file" in message
+    assert "land it again" in message
+
+
+def test_a_semicolon_separated_csv_is_refused(tiny_settings: Settings, tmp_path: Path) -> None:
+    def land(folder: Path, rows: pa.Table) -> None:
+        pcsv.write_csv(rows, folder / "export.csv", pcsv.WriteOptions(delimiter=";"))
+
+    message = only_problem(damaged_landing(tiny_settings.landing_dir, tmp_path, "campaign", land))
+    assert "export.csv: separated by ';', not by commas" in message
+
+
+def test_a_latin1_csv_is_refused(tiny_settings: Settings, tmp_path: Path) -> None:
+    def land(folder: Path, rows: pa.Table) -> None:
+        pcsv.write_csv(rows, folder / "export.csv")
+        text = (folder / "export.csv").read_text(encoding="utf-8").replace("Webinar", "Séminaire", 1)
+        (folder / "export.csv").write_bytes(text.encode("latin-1"))
+
+    message = only_problem(damaged_landing(tiny_settings.landing_dir, tmp_path, "campaign", land))
+    assert "export.csv: not UTF-8" in message and "Export the CSV as UTF-8" in message
+
+
+def test_require_valid_landing_raises_with_every_problem(tmp_path: Path) -> None:
+    with pytest.raises(LandingError, match="published warehouse is unchanged"):
+        require_valid_landing(tmp_path / "nowhere")
+
+
+def test_a_refresh_on_bad_input_fails_naming_the_problem_and_keeps_the_published_warehouse(
+    published_tiny: Settings, tmp_path: Path
+) -> None:
+    def land(folder: Path, rows: pa.Table) -> None:
+        pq.write_table(rows.drop_columns(["status"]), folder / "part-0.parquet")
+
+    before = digest(published_tiny.published_warehouse)
+    broken = replace(
+        published_tiny, landing_dir=damaged_landing(published_tiny.landing_dir, tmp_path, "lead", land)
+    )
+    output, _ = start_cli_refresh(broken).communicate(timeout=600)
+    assert "Refresh failed; the published warehouse was left as it was." in output
+    assert "Landing problem: table lead" in output and "column status: required column is missing" in output
+    assert digest(published_tiny.published_warehouse) == before
+
+
+def test_csv_extracts_with_extra_columns_are_read_and_bad_rows_quarantined_with_reasons(
+    published_tiny: Settings, refresh_in_process, tmp_path: Path
+) -> None:
+    """Leads land as CSV with an extra column; opportunities carry two different rows with the same id and
+    version, a negative amount and an absurd one. The refresh succeeds, stages every lead the Parquet
+    landing staged, and quarantines exactly the three bad opportunities."""
+
+    def land_leads_as_csv(folder: Path, rows: pa.Table) -> None:
+        extra = rows.append_column("favourite_colour", pa.array(["teal"] * len(rows)))
+        pcsv.write_csv(extra, folder / "leads.csv")
+
+    landing = damaged_landing(published_tiny.landing_dir, tmp_path / "landing", "lead", land_leads_as_csv)
+    opportunities = landed(published_tiny.landing_dir, "opportunity")
+    clean = opportunities.filter(pc.invert(opportunities["is_deleted"]))
+    clean = pa.concat_tables([clean.slice(0, 1), clean.slice(0, 3)])  # the first row twice: same version
+    ids = ["006BAD000000000001", "006BAD000000000001", "006BAD000000000002", "006BAD000000000003"]
+    amounts = [1000.0, 2000.0, -5.0, 1e12]
+    bad = clean.set_column(0, "id", pa.array(ids)).set_column(
+        clean.schema.get_field_index("amount"), "amount", pa.array(amounts)
+    )
+    pq.write_table(bad, landing / "opportunity" / "part-bad.parquet")
+    settings = replace(published_tiny, landing_dir=landing, warehouse_dir=tmp_path / "warehouse")
+    assert refresh_in_process(settings)
+    with duckdb.connect(str(settings.published_warehouse), read_only=True) as con:
+        quarantined = dict(
+            con.execute(
+                """select quarantine_reason, count(*) from staging.stg_salesforce__quarantined_rows
+                   where record_id like '006BAD%' group by 1"""
+            ).fetchall()
+        )
+        leads = con.execute("select count(*) from staging.stg_salesforce__leads").fetchall()[0][0]
+    with duckdb.connect(str(published_tiny.published_warehouse), read_only=True) as con:
+        from_parquet = con.execute("select count(*) from staging.stg_salesforce__leads").fetchall()[0][0]
+    assert quarantined == {"conflicting_versions": 1, "negative_amount": 1, "absurd_amount": 1}
+    assert leads == from_parquet

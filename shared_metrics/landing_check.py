@@ -70,7 +70,7 @@ def _check_columns(report: LandingReport, table: LandingTable, file: Path, names
         report.problem(
             f"{where}, column {missing}",
             "required column is missing",
-            "Add it to the extract (see shared_metrics/landing.py for the landing contract) and land it again.",
+            "Add it to the extract (the landing contract: shared_metrics/landing.py) and land it again.",
         )
     extra = [n for n in names if n not in table.column_names]
     if extra:
@@ -155,7 +155,7 @@ def check_landing(landing_dir: Path) -> LandingReport:
             report.problem(
                 f"table {table.name}, folder {folder}",
                 "landed 0 rows",
-                "The extract probably failed: land it again. The published warehouse keeps the last good data.",
+                "The extract probably failed: land it again (the published warehouse keeps its data).",
             )
     return report
 

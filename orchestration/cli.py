@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from shared_metrics.landing import LANDED_FILE_PATTERNS
-from shared_metrics.publish import rollback
+from shared_metrics.publish import WarehouseError, rollback
 from shared_metrics.settings import PROJECT_DIR, load_settings
 from shared_metrics.summary import summary
 
@@ -32,6 +32,9 @@ FAILED_MODEL = re.compile(
     r"\n\s*(.*)"
 )
 LANDING_PROBLEM = re.compile(r"Landing problem: [^\n]*")
+WAREHOUSE_ERROR = re.compile(
+    r"^(?:[\w.]+\.)?(?:WarehouseError|RefreshAlreadyRunning): ([^\n]*)", re.MULTILINE
+)
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -77,6 +80,7 @@ def failure_report(log_path: Path) -> str:
     models = sorted(set(FAILED_MODEL.findall(text)))
     lines = [f"Failed step: {', '.join(steps) or 'unknown (see the log)'}"]
     lines += list(dict.fromkeys(LANDING_PROBLEM.findall(text)))
+    lines += list(dict.fromkeys(WAREHOUSE_ERROR.findall(text)))
     lines += [f"Failed test: {name} ({path}): {reason}" for name, path, reason in tests]
     lines += [f"Failed model: {name} ({path}): {reason}" for name, path, reason in models]
     if len(lines) == 1:
@@ -120,7 +124,10 @@ def main(argv: list[str] | None = None) -> None:
     elif command == "refresh":
         refresh()
     else:
-        publication = rollback(load_settings())
+        try:
+            publication = rollback(load_settings())
+        except WarehouseError as exc:
+            raise SystemExit(str(exc)) from exc
         print(f"Published version {publication.version} again at {publication.path}.")
 
 

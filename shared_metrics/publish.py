@@ -25,7 +25,12 @@ LOCK_FILE = ".refresh.lock"
 _held_locks: dict[Path, int] = {}  # lock files this process holds, released at exit by the OS at the latest
 
 
-class RefreshAlreadyRunning(RuntimeError):
+class WarehouseError(RuntimeError):
+    """The warehouse folder cannot be written or read as a refresh needs; the message says what to do.
+    The published warehouse is never changed when one is raised."""
+
+
+class RefreshAlreadyRunning(WarehouseError):
     pass
 
 
@@ -76,7 +81,7 @@ def prepare_candidate(settings: Settings) -> Path:
         try:
             shutil.copyfile(settings.published_warehouse, candidate)
         except OSError as exc:
-            raise SystemExit(
+            raise WarehouseError(
                 f"Cannot copy the published warehouse into the candidate {candidate}: {exc.strerror}. "
                 "Free disk space in WAREHOUSE_DIR, then refresh again; the published warehouse is unchanged."
             ) from exc
@@ -87,7 +92,7 @@ def publish(settings: Settings) -> Publication:
     """Atomically replace the published warehouse with the audited candidate; keep the previous versions."""
     candidate = candidate_path(settings)
     if not candidate.exists():
-        raise SystemExit(f"No candidate warehouse at {candidate}: run a refresh first.")
+        raise WarehouseError(f"No candidate warehouse at {candidate}: run a refresh first.")
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     version = now.strftime("%Y%m%dT%H%M%SZ")
     with duckdb.connect(str(candidate)) as con:
@@ -119,7 +124,8 @@ def rollback(settings: Settings) -> Publication:
     current = _version_of(settings.published_warehouse) if settings.published_warehouse.exists() else None
     earlier = [v for v in versions if v.stem.removeprefix("warehouse-") != current]
     if not earlier:
-        raise SystemExit(f"No earlier version to roll back to in {settings.warehouse_dir / VERSIONS_FOLDER}.")
+        versions_folder = settings.warehouse_dir / VERSIONS_FOLDER
+        raise WarehouseError(f"No earlier version to roll back to in {versions_folder}.")
     target = earlier[-1]
     staging = settings.warehouse_dir / f".rollback-{os.getpid()}.duckdb"
     os.link(target, staging)
@@ -165,7 +171,7 @@ def _writable_folder(folder: Path) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise SystemExit(
+        raise WarehouseError(
             f"Cannot create the warehouse folder {folder}: {exc.strerror}. "
             "Point WAREHOUSE_DIR at a writable folder with free space; the published warehouse is unchanged."
         ) from exc

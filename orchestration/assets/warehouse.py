@@ -29,6 +29,16 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
             "select source_table || ': ' || quarantine_reason, count(*) "
             "from staging.stg_salesforce__quarantined_rows group by 1 order by 1"
         ).fetchall()
+        freshness = con.execute(
+            """select source_table, landed_row_count, staged_row_count, quarantined_row_count,
+                      superseded_row_count, deleted_row_count, round(hours_since_newest_change, 1)
+               from metrics.data_quality qualify refreshed_at = max(refreshed_at) over () order by 1"""
+        ).fetchall()
+    data_quality = (
+        "| table | landed | staged | quarantined | superseded | deleted | hours since newest change |\n"
+    )
+    data_quality += "| --- | --- | --- | --- | --- | --- | --- |\n"
+    data_quality += "\n".join("| " + " | ".join(str(v) for v in row) + " |" for row in freshness)
     context.log.info(f"Published version {publication.version} to {publication.path}")
     return MaterializeResult(
         metadata={
@@ -38,5 +48,6 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
             "metrics_rows": MetadataValue.json({name: int(rows) for name, rows in row_counts}),
             "quarantined_rows": sum(int(n) for _, n in quarantined),
             "quarantined_by_reason": MetadataValue.json({reason: int(n) for reason, n in quarantined}),
+            "data_quality": MetadataValue.md(data_quality),
         }
     )

@@ -1,0 +1,103 @@
+"""Reliability and security: identical metrics from identical input, clear errors when the warehouse folder
+cannot be written, hostile filter text, servers on localhost, no secrets in the repository."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from refresh_helpers import digest, start_cli_refresh
+
+from shared_metrics.settings import PROJECT_DIR, Settings
+
+AS_OF = "2026-11-01 00:00:00"
+
+
+def metrics_tables(warehouse: Path) -> dict[str, pd.DataFrame]:
+    """Every metrics table, rows in a fixed order."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        names = con.execute(
+            "select table_name from information_schema.tables where table_schema = 'metrics' order by 1"
+        ).fetchall()
+        return {name: con.execute(f'select * from metrics."{name}" order by all').df() for (name,) in names}
+
+
+def test_two_refreshes_of_the_same_input_give_identical_metrics(
+    tiny_settings: Settings, refresh_in_process, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SHARED_METRICS_AS_OF", AS_OF)
+    settings = replace(tiny_settings, warehouse_dir=tmp_path / "warehouse")
+    assert refresh_in_process(settings)
+    first = metrics_tables(settings.published_warehouse)
+    assert refresh_in_process(settings)
+    second = metrics_tables(settings.published_warehouse)
+    assert len(first) >= 14 and all(len(table) > 0 for table in first.values())
+    assert first.keys() == second.keys()
+    for name, table in first.items():
+        # Parallel sums of doubles may differ in the 16th digit between runs; everything else is exact.
+        pd.testing.assert_frame_equal(table, second[name], check_exact=False, rtol=1e-12, obj=name)
+
+
+def test_an_unwritable_candidate_fails_clearly_and_keeps_the_published_warehouse(
+    published_tiny: Settings,
+) -> None:
+    blocker = published_tiny.warehouse_dir / "candidate"
+    before = digest(published_tiny.published_warehouse)
+    blocker.write_text("a file where the candidate folder should be")
+    try:
+        output, _ = start_cli_refresh(published_tiny).communicate(timeout=600)
+    finally:
+        blocker.unlink()
+    assert "Refresh failed; the published warehouse was left as it was." in output
+    assert f"Cannot create the warehouse folder {blocker}" in output
+    assert digest(published_tiny.published_warehouse) == before
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ["'; drop table metrics.lead_funnel; --", "Enterprise' or '1'='1", "\\'); select 1; --", "🙂\x00"],
+)
+def test_dashboard_filters_treat_hostile_text_as_plain_values(
+    published_tiny: Settings, monkeypatch: pytest.MonkeyPatch, hostile: str
+) -> None:
+    from dashboard.data import Filters, query
+
+    monkeypatch.setenv("WAREHOUSE_DIR", str(published_tiny.warehouse_dir))
+    filters = Filters("2000-01-01", "2100-01-01", (hostile,), (hostile,), (hostile,))
+    where, parameters = filters.where("cohort_month", team_column="owner_team_name")
+    assert hostile not in where
+    assert query(f"select count(*) as n from metrics.lead_funnel where {where}", parameters)["n"][0] == 0
+    assert query("select count(*) as n from metrics.lead_funnel")["n"][0] > 0
+
+
+def test_servers_bind_to_localhost_by_default() -> None:
+    plan = subprocess.run(
+        ["make", "-n", "--no-print-directory", "dashboard", "dagster"],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "--server.address 127.0.0.1" in plan
+    assert re.search(r"dg dev .*(-h|--host) 127\.0\.0\.1", plan), plan
+
+
+def test_no_secret_is_written_in_a_repository_file() -> None:
+    files = subprocess.run(
+        ["git", "ls-files"], cwd=PROJECT_DIR, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assignment = re.compile(
+        r"(password|passwd|secret|token|api_key)\s*[:=]\s*['\"]?(?!\{\{|\$|env)[^\s'\"]{3,}", re.I
+    )
+    hits = [
+        f"{name}: {match.group(0)}"
+        for name in files
+        if (PROJECT_DIR / name).suffix in {".yml", ".yaml", ".py", ".toml", ".cfg", ".env", ".sql", ".md"}
+        for match in assignment.finditer((PROJECT_DIR / name).read_text(encoding="utf-8", errors="ignore"))
+    ]
+    assert not hits, hits

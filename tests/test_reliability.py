@@ -101,3 +101,24 @@ def test_no_secret_is_written_in_a_repository_file() -> None:
         for match in assignment.finditer((PROJECT_DIR / name).read_text(encoding="utf-8", errors="ignore"))
     ]
     assert not hits, hits
+
+
+def test_a_crash_while_publishing_leaves_the_published_warehouse_and_the_next_refresh_succeeds(
+    published_tiny: Settings, refresh_in_process, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from shared_metrics import publish as publishing
+
+    before = digest(published_tiny.published_warehouse)
+    publishing.prepare_candidate(published_tiny)
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt("killed while publishing")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(publishing.os, "replace", crash)
+        with pytest.raises(KeyboardInterrupt):
+            publishing.publish(published_tiny)
+    publishing.release_refresh_lock(published_tiny)
+    assert digest(published_tiny.published_warehouse) == before
+    assert refresh_in_process(published_tiny)
+    assert digest(published_tiny.published_warehouse) != before

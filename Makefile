@@ -10,7 +10,7 @@ export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: docs-serve setup run refresh rollback dagster manifest dagster-home summary generate test test-python \
-	lint lint-python lint-sql clean dashboard docs metrics
+	lint lint-python lint-sql clean dashboard docs metrics bench
 
 setup: $(INSTALLED)
 
@@ -88,6 +88,12 @@ metrics: manifest
 	$(MF) --metrics attributed_revenue,campaign_return_on_investment,cost_per_mql,cost_per_opportunity \
 		--group-by campaign_result__campaign_type --order campaign_result__campaign_type \
 		--where "{{ Dimension('campaign_result__attribution_model') }} = 'w_shaped'"
+
+## make bench [LEADS=10000000]: refresh time and memory per layer, dbt overhead, dashboard query latency;
+## writes bench/results.json and docs/benchmarks.md (default 1,000,000 leads; data cached in data/bench/).
+BENCH_LEADS = $(if $(filter command line environment,$(origin LEADS)),$(LEADS),1000000)
+bench: manifest
+	$(BIN)/python bench/run.py --leads $(BENCH_LEADS) --seed $(SEED)
 
 ## make generate LEADS=1000000 SEED=42: (re)write the landing folder with synthetic data.
 LEADS ?= 100000

@@ -1,0 +1,28 @@
+"""The benchmark's memory measure covers the whole process tree (dbt runs DuckDB in child processes)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from bench.run import tree_rss_bytes
+
+
+def test_tree_rss_counts_the_memory_of_child_processes() -> None:
+    alone = tree_rss_bytes(os.getpid())
+    child = subprocess.Popen(
+        [sys.executable, "-c", "import time; block = bytearray(300 * 2**20); time.sleep(30)"],
+    )
+    try:
+        deadline = 50
+        with_child = alone
+        while deadline and with_child - alone < 250 * 2**20:
+            subprocess.run(["sleep", "0.1"], check=True)
+            with_child = tree_rss_bytes(os.getpid())
+            deadline -= 1
+    finally:
+        child.kill()
+        child.wait()
+    assert alone > 10 * 2**20
+    assert with_child - alone >= 250 * 2**20

@@ -58,7 +58,15 @@ def test_mf_validate_configs_passes_against_the_warehouse(mf_query) -> None:
 
 
 def by_key(frame: pd.DataFrame, key: str, value: str) -> dict:
-    return {str(k)[:10]: v for k, v in zip(frame[key], frame[value], strict=True)}
+    """value by key; dates and timestamps keyed by their day (mf returns months as timestamps)."""
+
+    def day_or_text(k: object) -> str:
+        text = str(k)
+        return text[:10] if re.match(r"\d{4}-\d{2}-\d{2}", text) else text
+
+    values = {day_or_text(k): v for k, v in zip(frame[key], frame[value], strict=True)}
+    assert len(values) == len(frame), f"duplicate keys in {key}"
+    return values
 
 
 def assert_same(semantic: dict, mart: dict) -> None:

@@ -199,6 +199,8 @@ def machine() -> dict:
 
 
 def render_report(results: dict) -> str:
+    from shared_metrics.markdown import markdown_table
+
     lines = [
         "# Benchmarks",
         "",
@@ -206,37 +208,37 @@ def render_report(results: dict) -> str:
         "",
     ]
     for leads, run in sorted(results.items(), key=lambda item: int(item[0])):
-        layers = run["full_refresh"]["layers"]
+        full, overhead, incremental = run["full_refresh"], run["overhead"], run["incremental"]
+        steps = []
+        if run.get("generator"):
+            generator = run["generator"]
+            steps.append(
+                [
+                    f"generate data ({generator['leads_per_second']:,} leads/s)",
+                    generator["seconds"],
+                    generator["peak_rss_gib"],
+                ]
+            )
+        steps += [[f"dbt {name}", m["seconds"], m["peak_rss_gib"]] for name, m in full["layers"].items()]
+        steps.append(["**full refresh**", f"**{full['seconds']}**", f"**{full['peak_rss_gib']}**"])
+        queries = run["dashboard_queries"]
+        pages = [[name, p["queries"], p["p50_ms"], p["p95_ms"]] for name, p in queries["pages"].items()]
+        every = queries["all"]
+        pages.append(["**all pages**", every["queries"], every["p50_ms"], every["p95_ms"]])
         lines += [
             f"## {int(leads):,} leads ({run['measured_at']}, {run['machine']['cores']} cores, "
             f"{run['machine']['memory_gib']} GiB)",
             "",
-            "| step | seconds | peak RSS (GiB) |",
-            "| --- | --- | --- |",
-        ]
-        if run.get("generator"):
-            generator = run["generator"]
-            lines.append(
-                f"| generate data ({generator['leads_per_second']:,} leads/s) | {generator['seconds']} | "
-                f"{generator['peak_rss_gib']} |"
-            )
-        lines += [f"| dbt {name} | {m['seconds']} | {m['peak_rss_gib']} |" for name, m in layers.items()]
-        full, overhead, incremental = run["full_refresh"], run["overhead"], run["incremental"]
-        lines += [
-            f"| **full refresh** | **{full['seconds']}** | **{full['peak_rss_gib']}** |",
+            markdown_table(["step", "seconds", "peak RSS (GiB)"], steps),
             "",
             "Overhead ratio (dbt run of all models ÷ the same SQL run directly in DuckDB): "
             f"{overhead['ratio']} ({overhead['dbt_seconds']} s vs {overhead['direct_seconds']} s).",
             "",
             f"Incremental ratio: {incremental['ratio'] or 'not measured'} — {incremental['note']}",
             "",
-            "| dashboard page | queries | p50 ms | p95 ms |",
-            "| --- | --- | --- | --- |",
+            markdown_table(["dashboard page", "queries", "p50 ms", "p95 ms"], pages),
+            "",
         ]
-        pages = run["dashboard_queries"]["pages"]
-        lines += [f"| {name} | {p['queries']} | {p['p50_ms']} | {p['p95_ms']} |" for name, p in pages.items()]
-        every = run["dashboard_queries"]["all"]
-        lines += [f"| **all pages** | {every['queries']} | {every['p50_ms']} | {every['p95_ms']} |", ""]
     return "\n".join(lines)
 
 

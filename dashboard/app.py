@@ -224,6 +224,19 @@ def funnel(filters: Filters) -> None:
     )
 
 
+def rate_heatmap(grid, title: str, rows: str):
+    """A 0-1 rate by row and week of MQL, red to green."""
+    return px.imshow(
+        grid,
+        color_continuous_scale="RdYlGn",
+        zmin=0,
+        zmax=1,
+        aspect="auto",
+        title=title,
+        labels={"x": "week of MQL", "y": rows, "color": "rate"},
+    )
+
+
 def sla(filters: Filters) -> None:
     st.header("SLA")
     where, parameters = filters.where(
@@ -238,16 +251,7 @@ def sla(filters: Filters) -> None:
     st.caption(help_for("sales_sla_compliance", "first_touch_within_target_rate", "Met / (met + missed)."))
     grid = teams.pivot(index="owner_team_name", columns="mql_week", values="first_touch_within_target_rate")
     st.plotly_chart(
-        px.imshow(
-            grid,
-            color_continuous_scale="RdYlGn",
-            zmin=0,
-            zmax=1,
-            aspect="auto",
-            title="Sales SLA: first touch within target, by team and week",
-            labels={"x": "week of MQL", "y": "team", "color": "rate"},
-        ),
-        width="stretch",
+        rate_heatmap(grid, "Sales SLA: first touch within target, by team and week", "team"), width="stretch"
     )
     reps = query(
         f"""select owner_user_id as rep_user_id, owner_team_name as team, sum(mqls_received) as mqls,
@@ -278,19 +282,11 @@ def sla(filters: Filters) -> None:
         parameters,
     )
     if filters.teams:
+        by_rep = rep_weeks.pivot(
+            index="owner_user_id", columns="mql_week", values="first_touch_within_target_rate"
+        )
         st.plotly_chart(
-            px.imshow(
-                rep_weeks.pivot(
-                    index="owner_user_id", columns="mql_week", values="first_touch_within_target_rate"
-                ),
-                color_continuous_scale="RdYlGn",
-                zmin=0,
-                zmax=1,
-                aspect="auto",
-                title="First touch within target, by rep and week",
-                labels={"x": "week of MQL", "y": "rep", "color": "rate"},
-            ),
-            width="stretch",
+            rate_heatmap(by_rep, "First touch within target, by rep and week", "rep"), width="stretch"
         )
     else:
         st.caption("Choose a team in the sidebar to see its reps week by week.")

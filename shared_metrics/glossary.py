@@ -12,19 +12,11 @@ import sys
 
 import yaml
 
+from shared_metrics.markdown import markdown_table
 from shared_metrics.settings import PROJECT_DIR, SEEDS_DIR
 
 GLOSSARY = PROJECT_DIR / "docs" / "metrics.md"
 TARGET = PROJECT_DIR / "target"
-
-
-def table(header: list[str], rows: list[list[object]]) -> str:
-    def cell(value: object) -> str:
-        return str(value if value is not None else "").replace("|", "\\|").replace("\n", " ")
-
-    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def seed_table(name: str, sort_by: tuple[str, ...] = ()) -> str:
@@ -33,7 +25,7 @@ def seed_table(name: str, sort_by: tuple[str, ...] = ()) -> str:
     if sort_by:
         rows.sort(key=lambda row: tuple(row[k] for k in sort_by))
     header = list(rows[0]) if rows else []
-    return table(header, [[row[k] for k in header] for row in rows])
+    return markdown_table(header, [[row[k] for k in header] for row in rows])
 
 
 def first_sentence(text: str) -> str:
@@ -96,7 +88,7 @@ def metric_sections(semantic: dict, manifest: dict) -> list[str]:
             f"### {model['name']}\n\n{' '.join(model['description'].split())}\n\n"
             f"Source table: `metrics.{mart}` ({first_sentence(tables[mart]['description'])}) "
             f"Time: `{time}`. Dimensions: {dimensions}.\n\n"
-            + table(
+            + markdown_table(
                 ["metric", "label", "definition", "formula"],
                 [
                     [
@@ -150,11 +142,11 @@ def render() -> str:
         f"{project['vars']['mql_score_threshold']} (var `mql_score_threshold`).\n\n"
         + seed_table("lead_scoring_rules"),
         "## Settings (vars in `dbt_project.yml`)",
-        table(["var", "value"], [[f"`{k}`", v] for k, v in project["vars"].items()]),
+        markdown_table(["var", "value"], [[f"`{k}`", v] for k, v in project["vars"].items()]),
         "## Metrics",
         *metric_sections(semantic, manifest),
         "## Tables in schema `metrics`",
-        table(["table", "grain"], [[f"`{name}`", grain] for name, grain in marts]),
+        markdown_table(["table", "grain"], [[f"`{name}`", grain] for name, grain in marts]),
     ]
     return "\n\n".join(parts) + "\n"
 

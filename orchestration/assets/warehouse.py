@@ -5,6 +5,7 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 
 from orchestration.assets.dbt import shared_metrics_dbt_assets
 from orchestration.resources import WarehouseResource
+from shared_metrics.markdown import markdown_table
 from shared_metrics.publish import publish, release_refresh_lock
 
 
@@ -34,11 +35,10 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
                       superseded_row_count, deleted_row_count, round(hours_since_newest_change, 1)
                from metrics.data_quality qualify refreshed_at = max(refreshed_at) over () order by 1"""
         ).fetchall()
-    data_quality = (
-        "| table | landed | staged | quarantined | superseded | deleted | hours since newest change |\n"
+    data_quality = markdown_table(
+        ["table", "landed", "staged", "quarantined", "superseded", "deleted", "hours since newest change"],
+        [list(row) for row in freshness],
     )
-    data_quality += "| --- | --- | --- | --- | --- | --- | --- |\n"
-    data_quality += "\n".join("| " + " | ".join(str(v) for v in row) + " |" for row in freshness)
     context.log.info(f"Published version {publication.version} to {publication.path}")
     return MaterializeResult(
         metadata={

@@ -1,12 +1,19 @@
 {#-
     The newest version of each row of `relation`, ranked by `version_column` (deletions win ties, so a
     deleted row never comes back). Rows landed without an id cannot be versioned: all of them are kept, to
-    be quarantined as null_id. Adds version_rank (always 1 in the result) for auditing, and
+    be quarantined as null_id. Adds version_rank (always 1 in the result) for auditing,
     has_conflicting_versions: two different rows landed for the id with the same version (quarantined as
-    conflicting_versions, since which one is right cannot be told; exact duplicates are not conflicts).
+    conflicting_versions, since which one is right cannot be told; exact duplicates are not conflicts),
+    and for incremental refreshes landed_row_key (the id, or the row's fingerprint without one) and
+    refreshed_by (the refresh that wrote the row).
 -#}
 {% macro latest_versions(relation, key, version_column) -%}
-    select *
+    select
+        *,
+        coalesce(
+            {{ safe_cast(key, dbt.type_string()) }}, 'null_id:' || {{ safe_cast('row_fingerprint', dbt.type_string()) }}
+        ) as landed_row_key,
+        {{ refresh_id() }} as refreshed_by
     from (
         select
             *,

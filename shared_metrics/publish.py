@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from shared_metrics.refresh_mode import project_fingerprint
 from shared_metrics.settings import PUBLISHED_FILE_NAME, Settings
 
 CANDIDATE_FOLDER = "candidate"
@@ -98,10 +99,11 @@ def publish(settings: Settings) -> Publication:
     with duckdb.connect(str(candidate)) as con:
         # Readers learn what they read; the checkpoint leaves no write-ahead log behind the file.
         con.execute("create schema if not exists meta")
+        # What it was built from decides whether the next refresh may build on it (refresh_mode).
         con.execute(
             "create or replace table meta.publication as "
-            "select ? as version, cast(? as timestamp) as published_at",
-            [version, now.replace(tzinfo=None)],
+            "select ? as version, cast(? as timestamp) as published_at, ? as project_fingerprint",
+            [version, now.replace(tzinfo=None), project_fingerprint()],
         )
         con.execute("checkpoint")
     published = settings.published_warehouse

@@ -1,12 +1,21 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_rows_to_refresh('lead_id', 'int_leads__changed') }}",
+) }}
+
 with
 
 leads as (
     select * from {{ ref('stg_salesforce__leads') }}
+    {{ only_keys_to_refresh('lead_id', 'lead_id', 'int_leads__changed') }}
 ),
 
 status_changes as (
-    select * from {{ ref('stg_salesforce__lead_field_changes') }}
-    where field_name = 'Status'
+    select field_changes.* from {{ ref('stg_salesforce__lead_field_changes') }} as field_changes
+    inner join leads on field_changes.lead_id = leads.lead_id
+    where field_changes.field_name = 'Status'
 ),
 
 stage_map as (

@@ -1,7 +1,15 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_rows_to_refresh('opportunity_id', 'int_opportunities__changed') }}",
+) }}
+
 with
 
 opportunities as (
     select * from {{ ref('int_opportunities__sourced') }}
+    {{ only_keys_to_refresh('opportunity_id', 'opportunity_id', 'int_opportunities__changed') }}
 ),
 
 leads as (
@@ -13,7 +21,8 @@ responses as (
 ),
 
 contact_roles as (
-    select * from {{ ref('stg_salesforce__opportunity_contact_roles') }}
+    select opportunity_roles.* from {{ ref('stg_salesforce__opportunity_contact_roles') }} as opportunity_roles
+    inner join opportunities on opportunity_roles.opportunity_id = opportunities.opportunity_id
 ),
 
 people_responses as (

@@ -1,3 +1,10 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_rows_to_refresh('lead_id', 'int_leads__changed') }}",
+) }}
+
 with
 
 tasks as (
@@ -10,10 +17,11 @@ events as (
 
 leads as (
     select lead_id from {{ ref('stg_salesforce__leads') }}
+    {{ only_keys_to_refresh('lead_id', 'lead_id', 'int_leads__changed') }}
 ),
 
 touches as (
-    -- A touch is a completed call or email, or a meeting that has started.
+    -- A touch is a completed call or email, or a meeting (it counts once it has started).
     select
         task_id as touch_id,
         lead_or_contact_id,
@@ -30,7 +38,6 @@ touches as (
         'meeting' as touch_type,
         starts_at as touched_at
     from events
-    where starts_at <= {{ refresh_started_at() }}
 ),
 
 final as (

@@ -1,4 +1,10 @@
-{{ config(materialized='incremental', unique_key=['refreshed_at', 'source_table'], on_schema_change='fail') }}
+{#- Never rebuilt, not even by a full refresh: it is the history of landings. -#}
+{{ config(
+    materialized='incremental',
+    unique_key=['refreshed_at', 'source_table'],
+    on_schema_change='fail',
+    full_refresh=false,
+) }}
 
 {#-
     Appends one row per landed table on every refresh, so the history of landings stays queryable.

@@ -1,7 +1,15 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_rows_to_refresh('lead_id', 'int_leads__changed') }}",
+) }}
+
 with
 
 leads as (
     select * from {{ ref('int_leads__classified') }}
+    {{ only_keys_to_refresh('lead_id', 'lead_id', 'int_leads__changed') }}
 ),
 
 mqls as (
@@ -13,7 +21,9 @@ mqls as (
 ),
 
 touches as (
+    -- Meetings still ahead do not count yet.
     select * from {{ ref('int_sales_touches__unioned') }}
+    where touched_at <= {{ refresh_started_at() }}
 ),
 
 calendar_days as (

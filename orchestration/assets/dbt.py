@@ -10,6 +10,7 @@ from orchestration.project import dbt_project
 from orchestration.resources import WarehouseResource
 from shared_metrics.landing_check import require_valid_landing
 from shared_metrics.publish import prepare_candidate, release_refresh_lock
+from shared_metrics.refresh_mode import full_rebuild_reason
 
 # dbt folder (fqn[1]) -> Dagster group, named like the warehouse schema it fills.
 GROUP_BY_FOLDER = {"staging": "staging", "intermediate": "intermediate", "marts": "metrics"}
@@ -43,11 +44,19 @@ def shared_metrics_dbt_assets(
     landing = require_valid_landing(settings.landing_dir)
     for file, columns in landing.ignored_columns.items():
         context.log.warning(f"Ignored columns not in the landing contract: {file}: {', '.join(columns)}")
+    full_rebuild = full_rebuild_reason(settings)
     candidate = prepare_candidate(settings)
     warehouse.export_for_dbt(candidate)
-    context.log.info(f"Building into the candidate {candidate}")
+    if full_rebuild:
+        context.log.info(f"Full rebuild into the candidate {candidate}: {full_rebuild}")
+    else:
+        context.log.info(
+            f"Incremental refresh of the candidate {candidate} (a copy of the published warehouse)"
+        )
     try:
-        yield from dbt.cli(["build"], context=context).stream()
+        yield from dbt.cli(
+            ["build", "--full-refresh"] if full_rebuild else ["build"], context=context
+        ).stream()
     except BaseException:
         # Nothing will be published: let the next refresh start (a killed process releases it anyway).
         release_refresh_lock(settings)

@@ -18,8 +18,12 @@ renamed as (
     from source
 ),
 
+to_refresh as (
+    {{ landed_rows_to_refresh('renamed', 'account_id', 'modified_at') }}
+),
+
 latest as (
-    {{ latest_versions('renamed', 'account_id', 'modified_at') }}
+    {{ latest_versions('to_refresh', 'account_id', 'modified_at') }}
 ),
 
 checked as (

@@ -30,8 +30,16 @@ renamed as (
     from source
 ),
 
+to_refresh as (
+    {{ landed_rows_to_refresh('renamed', 'campaign_member_id', 'modified_at', [
+        ['campaign_id', 'base_salesforce__campaigns', 'campaign_id'],
+        ['lead_id', 'base_salesforce__leads', 'lead_id'],
+        ['contact_id', 'base_salesforce__contacts', 'contact_id'],
+    ]) }}
+),
+
 latest as (
-    {{ latest_versions('renamed', 'campaign_member_id', 'modified_at') }}
+    {{ latest_versions('to_refresh', 'campaign_member_id', 'modified_at') }}
 ),
 
 checked as (

@@ -20,8 +20,12 @@ renamed as (
     from source
 ),
 
+to_refresh as (
+    {{ landed_rows_to_refresh('renamed', 'campaign_id', 'modified_at') }}
+),
+
 latest as (
-    {{ latest_versions('renamed', 'campaign_id', 'modified_at') }}
+    {{ latest_versions('to_refresh', 'campaign_id', 'modified_at') }}
 ),
 
 checked as (

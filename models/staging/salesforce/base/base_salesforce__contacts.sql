@@ -21,8 +21,14 @@ renamed as (
     from source
 ),
 
+to_refresh as (
+    {{ landed_rows_to_refresh('renamed', 'contact_id', 'modified_at', [
+        ['account_id', 'base_salesforce__accounts', 'account_id'],
+    ]) }}
+),
+
 latest as (
-    {{ latest_versions('renamed', 'contact_id', 'modified_at') }}
+    {{ latest_versions('to_refresh', 'contact_id', 'modified_at') }}
 ),
 
 checked as (

@@ -25,9 +25,15 @@ renamed as (
     from source
 ),
 
+to_refresh as (
+    {{ landed_rows_to_refresh('renamed', 'lead_field_change_id', 'changed_at', [
+        ['lead_id', 'base_salesforce__leads', 'lead_id'],
+    ]) }}
+),
+
 latest as (
     -- History rows never change; several copies of one id are replays of the same row.
-    {{ latest_versions('renamed', 'lead_field_change_id', 'changed_at') }}
+    {{ latest_versions('to_refresh', 'lead_field_change_id', 'changed_at') }}
 ),
 
 checked as (

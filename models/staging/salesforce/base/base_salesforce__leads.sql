@@ -37,8 +37,14 @@ renamed as (
     from source
 ),
 
+to_refresh as (
+    {{ landed_rows_to_refresh('renamed', 'lead_id', 'modified_at', [
+        ['owner_user_id', 'base_salesforce__users', 'user_id'],
+    ]) }}
+),
+
 latest as (
-    {{ latest_versions('renamed', 'lead_id', 'modified_at') }}
+    {{ latest_versions('to_refresh', 'lead_id', 'modified_at') }}
 ),
 
 checked as (

@@ -24,8 +24,15 @@ renamed as (
     from source
 ),
 
+to_refresh as (
+    {{ landed_rows_to_refresh('renamed', 'opportunity_contact_role_id', 'modified_at', [
+        ['opportunity_id', 'base_salesforce__opportunities', 'opportunity_id'],
+        ['contact_id', 'base_salesforce__contacts', 'contact_id'],
+    ]) }}
+),
+
 latest as (
-    {{ latest_versions('renamed', 'opportunity_contact_role_id', 'modified_at') }}
+    {{ latest_versions('to_refresh', 'opportunity_contact_role_id', 'modified_at') }}
 ),
 
 checked as (

@@ -23,9 +23,15 @@ renamed as (
     from source
 ),
 
+to_refresh as (
+    {{ landed_rows_to_refresh('renamed', 'opportunity_stage_change_id', 'changed_at', [
+        ['opportunity_id', 'base_salesforce__opportunities', 'opportunity_id'],
+    ]) }}
+),
+
 latest as (
     -- History rows never change; several copies of one id are replays of the same row.
-    {{ latest_versions('renamed', 'opportunity_stage_change_id', 'changed_at') }}
+    {{ latest_versions('to_refresh', 'opportunity_stage_change_id', 'changed_at') }}
 ),
 
 checked as (

@@ -26,8 +26,15 @@ renamed as (
     from source
 ),
 
+to_refresh as (
+    {{ landed_rows_to_refresh('renamed', 'task_id', 'modified_at', [
+        ['lead_or_contact_id', 'base_salesforce__leads', 'lead_id'],
+        ['lead_or_contact_id', 'base_salesforce__contacts', 'contact_id'],
+    ]) }}
+),
+
 latest as (
-    {{ latest_versions('renamed', 'task_id', 'modified_at') }}
+    {{ latest_versions('to_refresh', 'task_id', 'modified_at') }}
 ),
 
 checked as (

@@ -1,0 +1,75 @@
+"""Compare two warehouses table by table: same tables, same rows, equal keys and text, numbers equal within a
+relative tolerance (parallel sums of doubles may differ in the last digits between runs and engines)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+# Bookkeeping that differs between two correct builds by design: which refresh wrote a row.
+BOOKKEEPING_COLUMNS = ("refreshed_by",)
+
+
+def warehouse_tables(warehouse: Path, schema: str, skip: tuple[str, ...] = ()) -> dict[str, pd.DataFrame]:
+    """Every table of `schema` except `skip`, without bookkeeping columns, rows in a fixed order."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        names = [
+            name
+            for (name,) in con.execute(
+                "select table_name from information_schema.tables "
+                "where table_schema = ? and table_type = 'BASE TABLE' order by 1",
+                [schema],
+            ).fetchall()
+            if name not in skip
+        ]
+        tables = {}
+        for name in names:
+            columns = [
+                column
+                for (column,) in con.execute(
+                    "select column_name from information_schema.columns "
+                    "where table_schema = ? and table_name = ? order by ordinal_position",
+                    [schema, name],
+                ).fetchall()
+                if column not in BOOKKEEPING_COLUMNS
+            ]
+            listed = ", ".join(f'"{column}"' for column in columns)
+            tables[name] = con.execute(f'select {listed} from {schema}."{name}" order by all').df()
+        return tables
+
+
+def table_differences(name: str, left: pd.DataFrame, right: pd.DataFrame, rtol: float) -> list[str]:
+    """What differs between two versions of one table, one line per problem (empty when equal)."""
+    if list(left.columns) != list(right.columns):
+        return [f"{name}: columns differ: {list(left.columns)} vs {list(right.columns)}"]
+    if len(left) != len(right):
+        return [f"{name}: {len(left):,} rows vs {len(right):,}"]
+    problems = []
+    for column in left.columns:
+        a, b = left[column].reset_index(drop=True), right[column].reset_index(drop=True)
+        if pd.api.types.is_float_dtype(a) and pd.api.types.is_float_dtype(b):
+            equal = np.isclose(a.to_numpy(), b.to_numpy(), rtol=rtol, atol=0.0, equal_nan=True)
+        else:
+            equal = (a == b) | (a.isna() & b.isna())
+        if not equal.all():
+            first = int(np.flatnonzero(~np.asarray(equal))[0])
+            problems.append(
+                f"{name}.{column}: {int((~np.asarray(equal)).sum()):,} values differ "
+                f"(first at row {first}: {a[first]!r} vs {b[first]!r})"
+            )
+    return problems
+
+
+def warehouse_differences(
+    left: Path, right: Path, schema: str, rtol: float, skip: tuple[str, ...] = ()
+) -> tuple[int, list[str]]:
+    """How many tables of `schema` were compared and every difference found."""
+    first, second = warehouse_tables(left, schema, skip), warehouse_tables(right, schema, skip)
+    problems = [f"{schema}.{name}: only in {left}" for name in first.keys() - second.keys()]
+    problems += [f"{schema}.{name}: only in {right}" for name in second.keys() - first.keys()]
+    for name in sorted(first.keys() & second.keys()):
+        problems += table_differences(f"{schema}.{name}", first[name], second[name], rtol)
+    return len(first.keys() | second.keys()), problems

@@ -1,0 +1,60 @@
+"""Incremental or full: a refresh builds on the published warehouse (incremental models recompute only what
+the newly landed rows touch) unless that could give different numbers than a full rebuild."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+
+import duckdb
+import yaml
+
+from shared_metrics.settings import PROJECT_DIR, Settings
+
+# What the warehouse is built from besides the landed data: a change in any of these rebuilds everything.
+PROJECT_INPUTS = ("dbt_project.yml", "models", "macros", "seeds")
+FULL_REFRESH_ENV = "SHARED_METRICS_FULL_REFRESH"
+
+
+def project_fingerprint() -> str:
+    """A digest of every file the warehouse is built from (names and contents)."""
+    digest = hashlib.sha256()
+    for name in PROJECT_INPUTS:
+        root = PROJECT_DIR / name
+        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        for path in files:
+            digest.update(str(path.relative_to(PROJECT_DIR)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _settle_days() -> int:
+    return int(
+        yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]["incremental_settle_days"]
+    )
+
+
+def _as_of() -> dt.datetime:
+    raw = os.environ.get("SHARED_METRICS_AS_OF")
+    return dt.datetime.fromisoformat(raw) if raw else dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def full_rebuild_reason(settings: Settings) -> str | None:
+    """Why this refresh must rebuild everything, or None when building on the published warehouse is exact."""
+    if os.environ.get(FULL_REFRESH_ENV, "").lower() in ("1", "true", "yes"):
+        return f"{FULL_REFRESH_ENV} is set"
+    if not settings.published_warehouse.exists():
+        return "nothing is published yet"
+    try:
+        with duckdb.connect(str(settings.published_warehouse), read_only=True) as con:
+            built_from = con.execute("select project_fingerprint from meta.publication").fetchone()[0]
+            last_as_of = con.execute("select max(refreshed_at) from metrics.data_quality").fetchone()[0]
+    except duckdb.Error:
+        return "the published warehouse does not record what it was built from"
+    if built_from != project_fingerprint():
+        return "the models, macros, seeds or settings changed since the published build"
+    settle_days = _settle_days()
+    if last_as_of is None or _as_of() - last_as_of > dt.timedelta(days=settle_days):
+        return f"the last refresh is more than {settle_days} days old (var incremental_settle_days)"
+    return None

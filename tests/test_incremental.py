@@ -1,0 +1,108 @@
+"""Incremental refreshes give exactly what a full rebuild gives, and a refresh knows when it may build on the
+published warehouse."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import shared_metrics.refresh_mode as refresh_mode
+from shared_metrics.compare import warehouse_differences
+from shared_metrics.generate.daily import land_day
+from shared_metrics.settings import DBT_EXECUTABLE, PROJECT_DIR, Settings
+
+FIRST_AS_OF = dt.datetime(2026, 11, 1, 12)
+DAYS = [dt.date(2026, 11, 2), dt.date(2026, 11, 3), dt.date(2026, 11, 4)]
+# Which rows a refresh recomputed: differs between an incremental and a full build by design.
+REFRESH_BOOKKEEPING = ("int_leads__changed", "int_opportunities__changed", "data_quality")
+
+
+# Seeds and models without the data tests (quicker); the last incremental day runs the tests too.
+BUILD_WITHOUT_TESTS = ["build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
+
+
+def dbt(command: list[str], landing: Path, warehouse: Path, as_of: dt.datetime) -> None:
+    environment = {
+        **os.environ,
+        "LANDING_DIR": str(landing),
+        "DBT_DUCKDB_PATH": str(warehouse),
+        "SHARED_METRICS_AS_OF": as_of.isoformat(sep=" "),
+    }
+    result = subprocess.run(
+        [DBT_EXECUTABLE, *command, "--quiet"],
+        cwd=PROJECT_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+
+
+def test_several_incremental_days_equal_a_full_rebuild(tiny_settings: Settings, tmp_path: Path) -> None:
+    landing = tmp_path / "landing"
+    shutil.copytree(tiny_settings.landing_dir, landing)
+    incremental = tmp_path / "incremental" / "warehouse.duckdb"
+    rebuilt = tmp_path / "rebuilt" / "warehouse.duckdb"
+    incremental.parent.mkdir()
+    rebuilt.parent.mkdir()
+
+    dbt(BUILD_WITHOUT_TESTS, landing, incremental, FIRST_AS_OF)
+    landed: dict[str, int] = {}
+    for day in DAYS:
+        for table, rows in land_day(landing, day).items():
+            landed[table] = landed.get(table, 0) + rows
+        as_of = dt.datetime.combine(day, dt.time(23))
+        dbt(["build"] if day == DAYS[-1] else BUILD_WITHOUT_TESTS, landing, incremental, as_of)
+    dbt(BUILD_WITHOUT_TESTS, landing, rebuilt, as_of)
+
+    # The days held every kind of change, and the incremental runs recomputed only part of the leads.
+    assert min(landed.values()) >= len(DAYS), landed
+    with duckdb.connect(str(incremental), read_only=True) as con:
+        recomputed = con.execute("select count(*) from intermediate.int_leads__changed").fetchone()[0]
+        deleted = con.execute(
+            "select count(*) from staging.base_salesforce__leads where is_deleted"
+        ).fetchone()[0]
+        # Calls landed with a day's file but stamped two days earlier: older than what the run before read.
+        late = con.execute(
+            "select count(*) from staging.stg_salesforce__tasks "
+            "where task_id like 'T2026%' and modified_at < strptime(substr(task_id, 2, 8), '%Y%m%d')"
+        ).fetchone()[0]
+        all_leads = con.execute("select count(*) from staging.stg_salesforce__leads").fetchone()[0]
+    assert 0 < recomputed < all_leads / 2
+    assert deleted >= len(DAYS) and late >= 1
+
+    compared = 0
+    for schema in ("staging", "intermediate", "metrics"):
+        tables, problems = warehouse_differences(rebuilt, incremental, schema, 1e-9, skip=REFRESH_BOOKKEEPING)
+        assert not problems, "\n".join(problems)
+        compared += tables
+    assert compared >= 35
+
+
+def test_a_refresh_builds_on_the_published_warehouse_only_when_that_is_exact(
+    published_tiny: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv(refresh_mode.FULL_REFRESH_ENV, raising=False)
+    monkeypatch.delenv("SHARED_METRICS_AS_OF", raising=False)
+    assert refresh_mode.full_rebuild_reason(published_tiny) is None
+
+    nothing = replace(published_tiny, warehouse_dir=tmp_path / "empty")
+    assert refresh_mode.full_rebuild_reason(nothing) == "nothing is published yet"
+
+    monkeypatch.setenv("SHARED_METRICS_AS_OF", "2099-01-01 00:00:00")
+    assert "more than 30 days old" in refresh_mode.full_rebuild_reason(published_tiny)
+    monkeypatch.delenv("SHARED_METRICS_AS_OF")
+
+    monkeypatch.setattr(refresh_mode, "project_fingerprint", lambda: "another-release")
+    assert "changed since the published build" in refresh_mode.full_rebuild_reason(published_tiny)
+    monkeypatch.undo()
+
+    monkeypatch.setenv(refresh_mode.FULL_REFRESH_ENV, "1")
+    assert refresh_mode.full_rebuild_reason(published_tiny) == f"{refresh_mode.FULL_REFRESH_ENV} is set"

@@ -2,7 +2,7 @@
 
 A refresh builds and tests a candidate file; only a fully tested candidate replaces the published
 ``warehouse.duckdb``, atomically (``os.replace``). The previous versions stay as hard links in ``versions/``
-for rollback, so keeping them costs no copy. Readers open the published file read-only, one query at a time.
+for rollback, so keeping them costs no copy. Readers read the published version read-only (query_published).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import datetime as dt
 import fcntl
 import os
 import shutil
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,11 @@ from shared_metrics.settings import PUBLISHED_FILE_NAME, Settings
 CANDIDATE_FOLDER = "candidate"
 VERSIONS_FOLDER = "versions"
 LOCK_FILE = ".refresh.lock"
+READERS_FOLDER = ".readers"
 _held_locks: dict[Path, int] = {}  # lock files this process holds, released at exit by the OS at the latest
+# Published path -> (identity of the version, shared read-only connection, folder of its link).
+_readers: dict[Path, tuple[tuple[int, int], duckdb.DuckDBPyConnection, Path]] = {}
+_readers_lock = threading.Lock()
 
 
 class WarehouseError(RuntimeError):
@@ -149,10 +154,65 @@ def published_version(settings: Settings) -> str | None:
 
 
 def query_published(settings: Settings, sql: str, parameters: list | None = None) -> pd.DataFrame:
-    """Run one read-only query on the published warehouse and close it again: never holds a lock.
-    Every reader (dashboard, tests, tools) goes through here."""
-    with duckdb.connect(str(settings.published_warehouse), read_only=True) as con:
-        return con.execute(sql, parameters or []).df()
+    """Run one read-only query on the published warehouse. Every reader (dashboard, tests, tools) goes
+    through here. Readers in one process share a read-only connection to the published version (opening one
+    costs more than most dashboard queries); a new publication is picked up by the next query."""
+    reader = _published_reader(settings.published_warehouse)
+    if reader is None:  # the folder cannot hold the reader's link: a short connection per query
+        with duckdb.connect(str(settings.published_warehouse), read_only=True) as con:
+            return con.execute(sql, parameters or []).df()
+    with reader.cursor() as cursor:  # one cursor per query: safe across the dashboard's threads
+        return cursor.execute(sql, parameters or []).df()
+
+
+def _published_reader(published: Path) -> duckdb.DuckDBPyConnection | None:
+    """The shared connection to the version of the file now published, opened through a private hard link:
+    publishing replaces the published name, never the linked file, so the reader never blocks a refresh, and
+    other code opening the published path never gets DuckDB's cached instance of an older version."""
+    status = published.stat()
+    identity = (status.st_ino, status.st_mtime_ns)
+    with _readers_lock:
+        current = _readers.get(published)
+        if current and current[0] == identity:
+            return current[1]
+        readers = published.parent / READERS_FOLDER
+        folder = readers / f"{os.getpid()}-{status.st_ino}-{status.st_mtime_ns}"
+        link = folder / PUBLISHED_FILE_NAME  # the file name names the catalog, which views refer to
+        try:
+            _remove_readers_of_ended_processes(readers)
+            folder.mkdir(parents=True, exist_ok=True)
+            if not link.exists():
+                os.link(published, link)
+        except OSError:
+            return None
+        reader = duckdb.connect(str(link), read_only=True)
+        if current:
+            # Queries still running hold their own cursors; the old version's file goes when they finish.
+            current[1].close()
+            shutil.rmtree(current[2], ignore_errors=True)
+        _readers[published] = (identity, reader, folder)
+        return reader
+
+
+def close_published_readers() -> None:
+    """Close this process's shared readers, before it writes a published file in place (the benchmark)."""
+    with _readers_lock:
+        for _, reader, folder in _readers.values():
+            reader.close()
+            shutil.rmtree(folder, ignore_errors=True)
+        _readers.clear()
+
+
+def _remove_readers_of_ended_processes(readers: Path) -> None:
+    """Links left by readers that ended would keep old versions' disk space."""
+    for folder in readers.glob("*-*-*"):
+        pid = int(folder.name.split("-")[0])
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:
+            pass  # alive, another user's
 
 
 def _version_of(warehouse: Path) -> str | None:

@@ -1,3 +1,6 @@
+{#- A table, not a view: the data-quality page reads it, and the rows it lists are few (12 scans otherwise). -#}
+{{ config(materialized='table') }}
+
 with
 
 final as (

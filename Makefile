@@ -89,8 +89,9 @@ metrics: manifest
 		--group-by campaign_result__campaign_type --order campaign_result__campaign_type \
 		--where "{{ Dimension('campaign_result__attribution_model') }} = 'w_shaped'"
 
-## make bench [LEADS=10000000]: refresh time and memory per layer, dbt overhead, dashboard query latency;
-## writes bench/results.json and docs/benchmarks.md (default 1,000,000 leads; data cached in data/bench/).
+## make bench [LEADS=10000000]: refresh time and memory per layer, incremental refresh of one more day vs the
+## full one, dbt overhead (up to 1M), dashboard query latency; writes bench/results.json and docs/benchmarks.md
+## (default 1,000,000 leads; data cached in data/bench/).
 BENCH_LEADS = $(if $(filter command line environment,$(origin LEADS)),$(LEADS),1000000)
 bench: manifest
 	$(BIN)/python bench/run.py --leads $(BENCH_LEADS) --seed $(SEED)

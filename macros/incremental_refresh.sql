@@ -63,11 +63,29 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- In an incremental run, keeps only the rows of the keys to recompute (`column` holds the key). -#}
-{% macro only_keys_to_refresh(column, key, keys_model) -%}
+{#-
+    A condition that keeps only the rows of the keys to recompute in an incremental run (always true in a full
+    rebuild): `column` holds a key listed in `keys_model` (column `key`, by default named like `column`).
+-#}
+{% macro to_refresh(column, keys_model, key=none) -%}
     {#- ref() in every run, so that dbt records the dependency when it parses the model. -#}
     {%- set keys = ref(keys_model) -%}
     {%- if is_incremental() -%}
-        where {{ column }} in (select {{ key }} from {{ keys }})
+        {{ column }} in (select {{ key or column.split('.')[-1] }} from {{ keys }})
+    {%- else -%}
+        true
     {%- endif -%}
+{%- endmacro %}
+
+{#-
+    Configures a model refreshed per key: incremental, and before each incremental run the rows of the keys
+    listed in `keys_model` are deleted; the model selects them again (filtered with to_refresh).
+-#}
+{% macro incremental_per_key(key, keys_model) -%}
+    {{ config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_rows_to_refresh('" ~ key ~ "', '" ~ keys_model ~ "') }}",
+    ) }}
 {%- endmacro %}

@@ -1,12 +1,15 @@
+{{ incremental_per_key('lead_id', 'int_leads__changed') }}
+
 with
 
 leads as (
     select * from {{ ref('stg_salesforce__leads') }}
+    where {{ to_refresh('lead_id', 'int_leads__changed') }}
 ),
 
 responses as (
     select * from {{ ref('int_campaign_responses__timed') }}
-    where lead_id is not null
+    where lead_id is not null and {{ to_refresh('lead_id', 'int_leads__changed') }}
 ),
 
 before_creation as (

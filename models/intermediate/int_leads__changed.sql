@@ -39,6 +39,10 @@ recently_active_leads as (
     union
     select meetings.lead_or_contact_id from {{ ref('stg_salesforce__events') }} as meetings
     where meetings.starts_at >= {{ settle_from }}
+    union
+    -- Engagement is scored up to now until the lead is an MQL.
+    select responses.lead_id from {{ ref('int_campaign_responses__timed') }} as responses
+    where responses.responded_at >= {{ settle_from }}
 ),
 
 leads_of_changed_opportunities as (

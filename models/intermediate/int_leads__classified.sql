@@ -1,7 +1,10 @@
+{{ incremental_per_key('lead_id', 'int_leads__changed') }}
+
 with
 
 leads as (
     select * from {{ ref('stg_salesforce__leads') }}
+    where {{ to_refresh('lead_id', 'int_leads__changed') }}
 ),
 
 users as (

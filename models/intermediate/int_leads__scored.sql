@@ -1,21 +1,25 @@
+{{ incremental_per_key('lead_id', 'int_leads__changed') }}
+
 with
 
 leads as (
     select * from {{ ref('int_leads__classified') }}
+    where {{ to_refresh('lead_id', 'int_leads__changed') }}
 ),
 
 staged_leads as (
     select * from {{ ref('stg_salesforce__leads') }}
+    where {{ to_refresh('lead_id', 'int_leads__changed') }}
 ),
 
 mqls as (
     select * from {{ ref('int_leads__stages_reached') }}
-    where funnel_stage = 'MQL'
+    where funnel_stage = 'MQL' and {{ to_refresh('lead_id', 'int_leads__changed') }}
 ),
 
 responses as (
     select * from {{ ref('int_campaign_responses__timed') }}
-    where lead_id is not null
+    where lead_id is not null and {{ to_refresh('lead_id', 'int_leads__changed') }}
 ),
 
 rules as (

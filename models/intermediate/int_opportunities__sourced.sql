@@ -1,7 +1,10 @@
+{{ incremental_per_key('opportunity_id', 'int_opportunities__changed') }}
+
 with
 
 opportunities as (
     select * from {{ ref('stg_salesforce__opportunities') }}
+    where {{ to_refresh('opportunity_id', 'int_opportunities__changed') }}
 ),
 
 accounts as (

@@ -1,9 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ delete_rows_to_refresh('lead_id', 'int_leads__changed') }}",
-) }}
+{{ incremental_per_key('lead_id', 'int_leads__changed') }}
 
 with
 
@@ -17,7 +12,7 @@ events as (
 
 leads as (
     select lead_id from {{ ref('stg_salesforce__leads') }}
-    {{ only_keys_to_refresh('lead_id', 'lead_id', 'int_leads__changed') }}
+    where {{ to_refresh('lead_id', 'int_leads__changed') }}
 ),
 
 touches as (

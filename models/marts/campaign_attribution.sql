@@ -1,15 +1,10 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ delete_rows_to_refresh('opportunity_id', 'int_opportunities__changed') }}",
-) }}
+{{ incremental_per_key('opportunity_id', 'int_opportunities__changed') }}
 
 with
 
 touches as (
     select * from {{ ref('int_opportunities__campaign_touches') }}
-    {{ only_keys_to_refresh('opportunity_id', 'opportunity_id', 'int_opportunities__changed') }}
+    where {{ to_refresh('opportunity_id', 'int_opportunities__changed') }}
 ),
 
 opportunities as (

@@ -1,16 +1,20 @@
+{{ incremental_per_key('lead_id', 'int_leads__changed') }}
+
 with
 
 leads as (
     select * from {{ ref('int_leads__classified') }}
+    where {{ to_refresh('lead_id', 'int_leads__changed') }}
 ),
 
 stages_reached as (
     select * from {{ ref('int_leads__stages_reached') }}
+    where {{ to_refresh('lead_id', 'int_leads__changed') }}
 ),
 
 status_changes as (
     select * from {{ ref('stg_salesforce__lead_field_changes') }}
-    where field_name = 'Status'
+    where field_name = 'Status' and {{ to_refresh('lead_id', 'int_leads__changed') }}
 ),
 
 stage_map as (
@@ -23,10 +27,12 @@ opportunities as (
 
 campaign_sourced as (
     select * from {{ ref('int_leads__campaign_sourced') }}
+    where {{ to_refresh('lead_id', 'int_leads__changed') }}
 ),
 
 scored as (
     select * from {{ ref('int_leads__scored') }}
+    where {{ to_refresh('lead_id', 'int_leads__changed') }}
 ),
 
 reached as (

@@ -10,7 +10,7 @@ export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: docs-serve setup run refresh rollback dagster manifest dagster-home summary generate test test-python \
-	lint lint-python lint-sql clean dashboard docs metrics bench
+	lint lint-python lint-sql clean dashboard docs metrics bench engines
 
 setup: $(INSTALLED)
 
@@ -95,6 +95,12 @@ metrics: manifest
 BENCH_LEADS = $(if $(filter command line environment,$(origin LEADS)),$(LEADS),1000000)
 bench: manifest
 	$(BIN)/python bench/run.py --leads $(BENCH_LEADS) --seed $(SEED)
+
+## make engines [LEADS=100000]: build on DuckDB and on a throw-away local PostgreSQL (or the server POSTGRES_HOST
+## names) from the same generated data and compare every metrics table; prints time and differences per engine.
+ENGINE_LEADS = $(if $(filter command line environment,$(origin LEADS)),$(LEADS),100000)
+engines: manifest
+	$(BIN)/python -m shared_metrics.engines compare --leads $(ENGINE_LEADS) --seed $(SEED)
 
 ## make generate LEADS=1000000 SEED=42: (re)write the landing folder with synthetic data.
 LEADS ?= 100000

@@ -3,6 +3,8 @@ relative tolerance (parallel sums of doubles may differ in the last digits betwe
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 from pathlib import Path
 
 import duckdb
@@ -37,8 +39,29 @@ def warehouse_tables(warehouse: Path, schema: str, skip: tuple[str, ...] = ()) -
                 if column not in BOOKKEEPING_COLUMNS
             ]
             listed = ", ".join(f'"{column}"' for column in columns)
-            tables[name] = con.execute(f'select {listed} from {schema}."{name}" order by all').df()
+            tables[name] = in_fixed_order(con.execute(f'select {listed} from {schema}."{name}"').df())
         return tables
+
+
+def in_fixed_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """Engine-neutral values (decimals as floats, dates as timestamps), rows sorted by every column, exact
+    columns first, so that two engines' results line up row by row."""
+    frame = frame.copy()
+    for column in frame.columns:
+        values = frame[column].dropna()
+        if frame[column].dtype == object and len(values):
+            sample = values.iloc[0]
+            if isinstance(sample, decimal.Decimal):
+                frame[column] = frame[column].astype(float)
+            elif isinstance(sample, dt.date):
+                frame[column] = pd.to_datetime(frame[column])
+        if pd.api.types.is_datetime64_any_dtype(frame[column]):
+            frame[column] = frame[column].astype("datetime64[us]")
+    exact = [c for c in frame.columns if not pd.api.types.is_float_dtype(frame[c])]
+    approximate = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
+    if len(frame):
+        frame = frame.sort_values(exact + approximate, na_position="last", kind="stable")
+    return frame.reset_index(drop=True)
 
 
 def table_differences(name: str, left: pd.DataFrame, right: pd.DataFrame, rtol: float) -> list[str]:

@@ -28,7 +28,7 @@ campaign_days as (
         costed.is_cost_budgeted,
         costed.is_cost_missing,
         cast({{ dbt.date_trunc('month', 'days.calendar_date') }} as date) as cost_month,
-        costed.cost_amount / costed.running_days as daily_cost
+        cast(costed.cost_amount as {{ type_double() }}) / costed.running_days as daily_cost
     from costed
     inner join days
         on days.calendar_date between costed.first_day and greatest(costed.first_day, costed.last_day)

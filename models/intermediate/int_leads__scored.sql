@@ -90,8 +90,12 @@ final as (
         points.fit_points,
         points.engagement_points,
         points.fit_points + points.engagement_points as lead_score,
+        -- As a double first: integer division truncates towards zero on some engines, and bands floor.
         cast(
-            floor((points.fit_points + points.engagement_points) / {{ var('lead_score_band_width') }})
+            floor(
+                cast(points.fit_points + points.engagement_points as {{ type_double() }})
+                / {{ var('lead_score_band_width') }}
+            )
             * {{ var('lead_score_band_width') }} as {{ dbt.type_int() }}
         ) as score_band_floor
     from leads

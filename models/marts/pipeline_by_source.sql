@@ -29,7 +29,7 @@ final as (
         {{ count_where('is_won') }} as won_count,
         coalesce(sum(case when is_won then opportunity_amount end), 0) as won_amount,
         {{ ratio(count_where('is_won'), count_where('is_closed')) }} as win_rate,
-        avg(sales_cycle_days) as average_sales_cycle_days,
+        cast(avg(sales_cycle_days) as {{ type_double() }}) as average_sales_cycle_days,
         {{ count_where('is_marketing_influenced') }} as marketing_influenced_count,
         coalesce(sum(case when is_marketing_influenced then opportunity_amount end), 0)
             as marketing_influenced_pipeline_amount,

@@ -1,0 +1,178 @@
+"""PostgreSQL: a throw-away local server for `make engines` and the tests, and the loader that copies the
+landing Parquet files into the `raw` schema the dbt sources read on that engine (CSV landings are read by
+the DuckDB engine only)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from shared_metrics.landing import TABLES
+
+SERVER_BIN = Path(os.environ.get("POSTGRES_BIN_DIR", "/usr/lib/postgresql/15/bin"))
+# Contract types (Arrow) as PostgreSQL column types.
+POSTGRES_TYPES = {
+    "string": "text",
+    "timestamp[us]": "timestamp",
+    "date32[day]": "date",
+    "bool": "boolean",
+    "double": "double precision",
+    "int64": "bigint",
+}
+
+
+@dataclass(frozen=True)
+class Server:
+    host: str
+    port: int
+    user: str
+    database: str
+    password: str = ""
+
+    def environment(self) -> dict[str, str]:
+        """The variables the dbt target `postgres` (profiles.yml) reads."""
+        return {
+            "POSTGRES_HOST": self.host,
+            "POSTGRES_PORT": str(self.port),
+            "POSTGRES_USER": self.user,
+            "POSTGRES_PASSWORD": self.password,
+            "POSTGRES_DB": self.database,
+        }
+
+    @contextlib.contextmanager
+    def cursor(self) -> Iterator:
+        """A cursor in autocommit mode (psycopg2, the driver dbt-postgres uses)."""
+        import psycopg2
+
+        connection = psycopg2.connect(
+            host=self.host,
+            port=self.port,
+            user=self.user,
+            password=self.password or None,
+            dbname=self.database,
+        )
+        connection.autocommit = True
+        try:
+            with connection.cursor() as cursor:
+                yield cursor
+        finally:
+            connection.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _as_server_user(command: list[str]) -> list[str]:
+    # initdb and postgres refuse to run as root: use the packaged postgres account then.
+    if os.geteuid() == 0:
+        return ["runuser", "-u", "postgres", "--", *command]
+    return command
+
+
+@contextlib.contextmanager
+def local_server(database: str = "shared_metrics") -> Iterator[Server]:
+    """A PostgreSQL server in a temporary folder, listening on 127.0.0.1 only, removed afterwards."""
+    if not (SERVER_BIN / "initdb").exists():
+        raise RuntimeError(
+            f"No PostgreSQL server in {SERVER_BIN}: install the Debian package postgresql "
+            "(or set POSTGRES_BIN_DIR), or point POSTGRES_HOST at an existing server."
+        )
+    folder = Path(tempfile.mkdtemp(prefix="shared-metrics-postgres-"))
+    if os.geteuid() == 0:
+        account = pwd.getpwnam("postgres")
+        os.chown(folder, account.pw_uid, account.pw_gid)
+    data, port = folder / "data", _free_port()
+
+    def run(program: str, *arguments: str) -> None:
+        command = _as_server_user([str(SERVER_BIN / program), *arguments])
+        subprocess.run(command, check=True, capture_output=True, text=True)
+
+    try:
+        run("initdb", "-D", str(data), "--auth=trust", "--username=postgres", "--encoding=UTF8", "--locale=C")
+        run(
+            "pg_ctl",
+            "-D",
+            str(data),
+            "-l",
+            str(folder / "server.log"),
+            "-w",
+            "-o",
+            f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off -c synchronous_commit=off "
+            "-c full_page_writes=off -c shared_buffers=512MB -c work_mem=256MB -c max_wal_size=4GB",
+            "start",
+        )
+        server = Server(host="127.0.0.1", port=port, user="postgres", database=database)
+        with Server(host="127.0.0.1", port=port, user="postgres", database="postgres").cursor() as cursor:
+            cursor.execute(f'create database "{database}"')
+        yield server
+    finally:
+        if data.exists():
+            subprocess.run(
+                _as_server_user([str(SERVER_BIN / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]),
+                capture_output=True,
+            )
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def load_landing(landing_dir: Path, server: Server) -> dict[str, int]:
+    """Copy every landed table into schema `raw` (typed as the landing contract says); rows per table."""
+    loaded = {}
+    reader = duckdb.connect()
+    with server.cursor() as cursor, tempfile.TemporaryDirectory() as scratch:
+        cursor.execute("create schema if not exists raw")
+        for name, table in TABLES.items():
+            columns = ", ".join(f'"{c.name}" {POSTGRES_TYPES[str(c.type)]}' for c in table.columns)
+            cursor.execute(f'drop table if exists raw."{name}"')
+            cursor.execute(f'create table raw."{name}" ({columns})')
+            parquet = sorted(str(p) for p in (landing_dir / name).glob("*.parquet"))
+            if parquet:
+                listed = ", ".join(f'"{c.name}"' for c in table.columns)
+                csv = Path(scratch) / f"{name}.csv"
+                reader.execute(
+                    f"copy (select {listed} from read_parquet({parquet!r}, union_by_name = true)) "
+                    f"to '{csv}' (format csv, header false)"
+                )
+                with csv.open("rb") as source:
+                    cursor.copy_expert(f'copy raw."{name}" ({listed}) from stdin (format csv)', source)
+                csv.unlink()
+            cursor.execute(f'select count(*) from raw."{name}"')
+            loaded[name] = cursor.fetchone()[0]
+        cursor.execute("analyze")
+    return loaded
+
+
+def postgres_tables(server: Server, schema: str, skip: tuple[str, ...] = ()) -> dict:
+    """Every table of `schema` as DataFrames in a fixed order, like compare.warehouse_tables."""
+    import pandas as pd
+
+    from shared_metrics.compare import BOOKKEEPING_COLUMNS, in_fixed_order
+
+    tables = {}
+    with server.cursor() as cursor:
+        cursor.execute(
+            "select table_name from information_schema.tables "
+            "where table_schema = %s and table_type = 'BASE TABLE' order by 1",
+            [schema],
+        )
+        for (name,) in cursor.fetchall():
+            if name in skip:
+                continue
+            cursor.execute(f'select * from {schema}."{name}"')
+            columns = [d.name for d in cursor.description]
+            frame = pd.DataFrame(cursor.fetchall(), columns=columns)
+            bookkeeping = [c for c in BOOKKEEPING_COLUMNS if c in columns]
+            tables[name] = in_fixed_order(frame.drop(columns=bookkeeping))
+    return tables

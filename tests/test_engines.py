@@ -1,0 +1,41 @@
+"""The same project on PostgreSQL gives the same numbers as on DuckDB (issue 11; `make engines` at scale)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from shared_metrics.engines.__main__ import compare_engines
+from shared_metrics.engines.postgres import load_landing, local_server
+from shared_metrics.landing import TABLES
+from shared_metrics.settings import Settings
+
+
+def test_postgres_builds_every_metrics_table_equal_to_duckdb(tiny_settings: Settings, tmp_path: Path) -> None:
+    landing = tmp_path / "landing"
+    shutil.copytree(tiny_settings.landing_dir, landing)
+    duckdb_row, postgres_row = compare_engines(landing, tmp_path / "work")
+    assert duckdb_row["tables"] >= 12
+    assert postgres_row["tables"] == duckdb_row["tables"]
+    assert postgres_row["differences"] == 0, "\n".join(postgres_row["problems"])
+
+
+def test_the_postgres_loader_copies_every_landed_row_with_its_type(tiny_settings: Settings) -> None:
+    import duckdb
+
+    with local_server() as server:
+        loaded = load_landing(tiny_settings.landing_dir, server)
+        with server.cursor() as cursor:
+            cursor.execute(
+                "select table_name, column_name, data_type from information_schema.columns "
+                "where table_schema = 'raw'"
+            )
+            types = {(table, column): kind for table, column, kind in cursor.fetchall()}
+    for name in TABLES:
+        files = tiny_settings.landing_dir / name / "*.parquet"
+        landed = duckdb.sql(f"select count(*) from read_parquet('{files}')").fetchall()[0][0]
+        assert loaded[name] == landed > 0, name
+    assert types[("opportunity", "amount")] == "double precision"
+    assert types[("lead", "created_date")] == "timestamp without time zone"
+    assert types[("lead", "is_converted")] == "boolean"
+    assert types[("campaign", "start_date")] == "date"

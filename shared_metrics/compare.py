@@ -16,7 +16,7 @@ BOOKKEEPING_COLUMNS = ("refreshed_by",)
 
 
 def warehouse_tables(warehouse: Path, schema: str, skip: tuple[str, ...] = ()) -> dict[str, pd.DataFrame]:
-    """Every table of `schema` except `skip`, without bookkeeping columns, rows in a fixed order."""
+    """Every table of `schema` except `skip`, as in_fixed_order gives it."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
         names = [
             name
@@ -27,26 +27,13 @@ def warehouse_tables(warehouse: Path, schema: str, skip: tuple[str, ...] = ()) -
             ).fetchall()
             if name not in skip
         ]
-        tables = {}
-        for name in names:
-            columns = [
-                column
-                for (column,) in con.execute(
-                    "select column_name from information_schema.columns "
-                    "where table_schema = ? and table_name = ? order by ordinal_position",
-                    [schema, name],
-                ).fetchall()
-                if column not in BOOKKEEPING_COLUMNS
-            ]
-            listed = ", ".join(f'"{column}"' for column in columns)
-            tables[name] = in_fixed_order(con.execute(f'select {listed} from {schema}."{name}"').df())
-        return tables
+        return {name: in_fixed_order(con.execute(f'select * from {schema}."{name}"').df()) for name in names}
 
 
 def in_fixed_order(frame: pd.DataFrame) -> pd.DataFrame:
-    """Engine-neutral values (decimals as floats, dates as timestamps), rows sorted by every column, exact
-    columns first, so that two engines' results line up row by row."""
-    frame = frame.copy()
+    """Without bookkeeping columns, engine-neutral values (decimals as floats, dates as timestamps), rows
+    sorted by every column, exact columns first, so that two builds' results line up row by row."""
+    frame = frame.drop(columns=[c for c in BOOKKEEPING_COLUMNS if c in frame.columns])
     for column in frame.columns:
         values = frame[column].dropna()
         if frame[column].dtype == object and len(values):

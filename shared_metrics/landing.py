@@ -20,6 +20,15 @@ TEXT = pa.string()
 FLAG = pa.bool_()
 NUMBER = pa.float64()
 INTEGER = pa.int64()
+# The same types in SQL, spelled so that DuckDB and PostgreSQL both accept them.
+SQL_TYPES = {
+    TIMESTAMP: "timestamp",
+    DATE: "date",
+    TEXT: "text",
+    FLAG: "boolean",
+    NUMBER: "double precision",
+    INTEGER: "bigint",
+}
 
 
 @dataclass(frozen=True)
@@ -27,6 +36,10 @@ class Column:
     name: str
     type: pa.DataType
     is_pii: bool = False
+
+    @property
+    def sql_type(self) -> str:
+        return SQL_TYPES[self.type]
 
 
 @dataclass(frozen=True)

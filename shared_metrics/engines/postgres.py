@@ -20,15 +20,6 @@ import duckdb
 from shared_metrics.landing import TABLES
 
 SERVER_BIN = Path(os.environ.get("POSTGRES_BIN_DIR", "/usr/lib/postgresql/15/bin"))
-# Contract types (Arrow) as PostgreSQL column types.
-POSTGRES_TYPES = {
-    "string": "text",
-    "timestamp[us]": "timestamp",
-    "date32[day]": "date",
-    "bool": "boolean",
-    "double": "double precision",
-    "int64": "bigint",
-}
 
 
 @dataclass(frozen=True)
@@ -134,7 +125,7 @@ def load_landing(landing_dir: Path, server: Server) -> dict[str, int]:
     with server.cursor() as cursor, tempfile.TemporaryDirectory() as scratch:
         cursor.execute("create schema if not exists raw")
         for name, table in TABLES.items():
-            columns = ", ".join(f'"{c.name}" {POSTGRES_TYPES[str(c.type)]}' for c in table.columns)
+            columns = ", ".join(f'"{c.name}" {c.sql_type}' for c in table.columns)
             cursor.execute(f'drop table if exists raw."{name}"')
             cursor.execute(f'create table raw."{name}" ({columns})')
             parquet = sorted(str(p) for p in (landing_dir / name).glob("*.parquet"))
@@ -158,7 +149,7 @@ def postgres_tables(server: Server, schema: str, skip: tuple[str, ...] = ()) -> 
     """Every table of `schema` as DataFrames in a fixed order, like compare.warehouse_tables."""
     import pandas as pd
 
-    from shared_metrics.compare import BOOKKEEPING_COLUMNS, in_fixed_order
+    from shared_metrics.compare import in_fixed_order
 
     tables = {}
     with server.cursor() as cursor:
@@ -172,7 +163,5 @@ def postgres_tables(server: Server, schema: str, skip: tuple[str, ...] = ()) -> 
                 continue
             cursor.execute(f'select * from {schema}."{name}"')
             columns = [d.name for d in cursor.description]
-            frame = pd.DataFrame(cursor.fetchall(), columns=columns)
-            bookkeeping = [c for c in BOOKKEEPING_COLUMNS if c in columns]
-            tables[name] = in_fixed_order(frame.drop(columns=bookkeeping))
+            tables[name] = in_fixed_order(pd.DataFrame(cursor.fetchall(), columns=columns))
     return tables

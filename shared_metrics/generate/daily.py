@@ -243,25 +243,12 @@ def land_day(landing_dir: Path, day: dt.date) -> dict[str, int]:
     written = {}
     for table, sql in rows.items():
         schema = TABLES[table]
-        columns = ", ".join(
-            f'cast("{c.name}" as {_duckdb_type(c.type)}) as "{c.name}"' for c in schema.columns
-        )
+        columns = ", ".join(f'cast("{c.name}" as {c.sql_type}) as "{c.name}"' for c in schema.columns)
         target = landing_dir / table / f"day-{tag}.parquet"
         con.execute(f"copy (select {columns} from ({sql})) to '{target}' (format parquet, compression zstd)")
         written[table] = con.execute(f"select count(*) from read_parquet('{target}')").fetchone()[0]
     con.close()
     return written
-
-
-def _duckdb_type(arrow_type: object) -> str:
-    return {
-        "string": "varchar",
-        "timestamp[us]": "timestamp",
-        "date32[day]": "date",
-        "bool": "boolean",
-        "double": "double",
-        "int64": "bigint",
-    }[str(arrow_type)]
 
 
 def main(argv: list[str] | None = None) -> None:

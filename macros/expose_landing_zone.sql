@@ -36,3 +36,21 @@
         {%- endfor -%}
     {%- endif -%}
 {%- endmacro %}
+
+{#-
+    Spark: one table per landed table over its Parquet folder (external: dropping it leaves the files), re-created
+    at every invocation so files that landed since are read; merged schemas, like DuckDB's union_by_name.
+-#}
+{% macro spark__expose_landing_zone() -%}
+    {%- if execute -%}
+        {%- set landing_dir = env_var('LANDING_DIR', 'data/landing') -%}
+        {%- do run_query('create database if not exists raw') -%}
+        {%- for source_node in graph.sources.values() if source_node.source_name == 'salesforce' -%}
+            {%- do run_query('drop table if exists raw.`' ~ source_node.name ~ '`') -%}
+            {%- do run_query(
+                'create table raw.`' ~ source_node.name ~ '` using parquet'
+                ~ " options (mergeSchema 'true') location '" ~ landing_dir ~ '/' ~ source_node.name ~ "'"
+            ) -%}
+        {%- endfor -%}
+    {%- endif -%}
+{%- endmacro %}

@@ -79,11 +79,12 @@
 
 {#-
     Configures a model refreshed per key: incremental, and before each incremental run the rows of the keys
-    listed in `keys_model` are deleted; the model selects them again (filtered with to_refresh).
+    listed in `keys_model` are deleted; the model selects them again (filtered with to_refresh). On Spark (Parquet
+    tables, no delete) a table rebuilt in full, as the base models are there.
 -#}
 {% macro incremental_per_key(key, keys_model) -%}
     {{ config(
-        materialized='incremental',
+        materialized='table' if target.type == 'spark' else 'incremental',
         incremental_strategy='append',
         on_schema_change='fail',
         pre_hook="{{ delete_rows_to_refresh('" ~ key ~ "', '" ~ keys_model ~ "') }}",

@@ -1,4 +1,5 @@
-"""The same project on PostgreSQL gives the same numbers as on DuckDB (issue 11; `make engines` at scale)."""
+"""The same project on PostgreSQL and on Spark gives the same numbers as on DuckDB (issue 11; `make engines`
+at scale)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,17 @@ from shared_metrics.landing import TABLES
 from shared_metrics.settings import Settings
 
 
-def test_postgres_builds_every_metrics_table_equal_to_duckdb(tiny_settings: Settings, tmp_path: Path) -> None:
+def test_postgres_and_spark_build_every_metrics_table_equal_to_duckdb(
+    tiny_settings: Settings, tmp_path: Path
+) -> None:
     landing = tmp_path / "landing"
     shutil.copytree(tiny_settings.landing_dir, landing)
-    duckdb_row, postgres_row = compare_engines(landing, tmp_path / "work")
+    duckdb_row, *engine_rows = compare_engines(landing, tmp_path / "work", ("postgres", "spark"))
     assert duckdb_row["tables"] >= 12
-    assert postgres_row["tables"] == duckdb_row["tables"]
-    assert postgres_row["differences"] == 0, "\n".join(postgres_row["problems"])
+    assert [row["engine"] for row in engine_rows] == ["postgres", "spark"]
+    for row in engine_rows:
+        assert row["tables"] == duckdb_row["tables"], row["engine"]
+        assert row["differences"] == 0, f"{row['engine']}:\n" + "\n".join(row["problems"])
 
 
 def test_the_postgres_loader_copies_every_landed_row_with_its_type(tiny_settings: Settings) -> None:

@@ -68,7 +68,8 @@ final as (
         {{ ratio('mqls.mqls_accepted', 'mqls.mqls_accepted + mqls.mqls_rejected') }} as sales_acceptance_rate,
         coalesce(sourced_pipeline.sourced_opportunities, 0) as marketing_sourced_opportunities,
         coalesce(sourced_pipeline.sourced_pipeline_amount, 0) as marketing_sourced_pipeline_amount,
-        targets.monthly_sourced_pipeline_target_amount as marketing_sourced_pipeline_target_amount,
+        cast(targets.monthly_sourced_pipeline_target_amount as {{ type_double() }})
+            as marketing_sourced_pipeline_target_amount,
         {{ ratio('coalesce(sourced_pipeline.sourced_pipeline_amount, 0)',
                  'targets.monthly_sourced_pipeline_target_amount') }} as marketing_sourced_pipeline_attainment_rate
     from months

@@ -127,7 +127,7 @@ final as (
         mql_at,
         cast({{ dbt.date_trunc('week', 'mql_at') }} as date) as mql_week,
         first_touch_at,
-        business_seconds_to_first_touch / 60.0 as business_minutes_to_first_touch,
+        cast(business_seconds_to_first_touch as {{ type_double() }}) / 60 as business_minutes_to_first_touch,
         attempts_within_window,
         first_touch_target_business_minutes,
         min_attempts,

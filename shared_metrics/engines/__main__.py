@@ -1,9 +1,10 @@
-"""`make engines`: build the whole project on DuckDB and on PostgreSQL from the same generated landing data
-and compare every metrics table (same rows, equal keys, numbers within 1e-9 relative).
+"""`make engines`: build the whole project on DuckDB, PostgreSQL and Spark from the same generated landing
+data and compare every metrics table with DuckDB's (same rows, equal keys, numbers within 1e-9 relative).
 
-A throw-away PostgreSQL server (initdb in a temporary folder, 127.0.0.1 only) is started and stopped, unless
-POSTGRES_HOST points at an existing one. Prints engine, build time, tables compared and differences; exits 1
-on any difference.
+Throw-away local servers are started and stopped: PostgreSQL (initdb in a temporary folder) unless
+POSTGRES_HOST points at an existing one, and Spark's Thrift server (pyspark, local mode) unless SPARK_HOST
+does. Both listen on 127.0.0.1 only. Prints engine, build time, tables compared and differences; exits 1 on
+any difference.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from shared_metrics.compare import table_differences, warehouse_tables
 from shared_metrics.engines.postgres import Server, load_landing, local_server, postgres_tables
+from shared_metrics.engines.spark import ThriftServer, local_thrift_server, spark_tables
 from shared_metrics.generate.cli import TRUTH_FILE, generate
 from shared_metrics.markdown import markdown_table
 from shared_metrics.settings import DBT_EXECUTABLE, PROJECT_DIR, load_settings
@@ -26,10 +29,16 @@ AS_OF = "2026-11-01 12:00:00"  # one "now" for every engine
 RELATIVE_TOLERANCE = 1e-9
 # History that depends on when a refresh ran, not on the engine.
 SKIPPED_TABLES = ("data_quality",)
+ENGINES = ("postgres", "spark")
 
 
-# Unit tests check SQL logic on DuckDB; PostgreSQL cannot name their fixtures (63 characters at most).
-ENGINE_BUILD_OPTIONS = {"duckdb": [], "postgres": ["--exclude-resource-type", "unit_test"]}
+# Unit tests check SQL logic on DuckDB; PostgreSQL cannot name their fixtures (63 characters at most), and
+# they add nothing engine-specific on Spark but minutes.
+ENGINE_BUILD_OPTIONS = {
+    "duckdb": [],
+    "postgres": ["--exclude-resource-type", "unit_test"],
+    "spark": ["--exclude-resource-type", "unit_test"],
+}
 
 
 def dbt_build(target: str, environment: dict[str, str]) -> float:
@@ -49,7 +58,7 @@ def dbt_build(target: str, environment: dict[str, str]) -> float:
 
 
 @contextlib.contextmanager
-def postgres_server() -> Server:
+def postgres_server() -> Iterator[Server]:
     if os.environ.get("POSTGRES_HOST"):
         yield Server(
             host=os.environ["POSTGRES_HOST"],
@@ -63,8 +72,43 @@ def postgres_server() -> Server:
             yield server
 
 
-def compare_engines(landing: Path, work: Path) -> list[dict]:
-    """Build on every engine and compare each with DuckDB; one summary row per engine."""
+@contextlib.contextmanager
+def spark_server() -> Iterator[ThriftServer]:
+    if os.environ.get("SPARK_HOST"):
+        yield ThriftServer(
+            host=os.environ["SPARK_HOST"],
+            port=int(os.environ.get("SPARK_PORT", "10000")),
+            user=os.environ.get("SPARK_USER", "dbt"),
+        )
+    else:
+        with local_thrift_server() as server:
+            yield server
+
+
+@contextlib.contextmanager
+def build_on_postgres(landing: Path) -> Iterator[tuple[float, float, Callable[[], dict]]]:
+    """Load the landing, build; (load seconds, build seconds, a reader of the metrics tables)."""
+    with postgres_server() as server:
+        started = time.perf_counter()
+        load_landing(landing, server)
+        load_seconds = time.perf_counter() - started
+        seconds = dbt_build("postgres", server.environment())
+        yield load_seconds, seconds, lambda: postgres_tables(server, "metrics", SKIPPED_TABLES)
+
+
+@contextlib.contextmanager
+def build_on_spark(landing: Path) -> Iterator[tuple[float, float, Callable[[], dict]]]:
+    """Build over the landing Parquet files (the server reads them by path); as build_on_postgres."""
+    with spark_server() as server:
+        seconds = dbt_build("spark", {**server.environment(), "LANDING_DIR": str(landing.resolve())})
+        yield 0.0, seconds, lambda: spark_tables(server, "metrics", SKIPPED_TABLES)
+
+
+BUILDERS = {"postgres": build_on_postgres, "spark": build_on_spark}
+
+
+def compare_engines(landing: Path, work: Path, engines: tuple[str, ...] = ENGINES) -> list[dict]:
+    """Build on DuckDB and on each engine and compare each with DuckDB; one summary row per engine."""
     duckdb_file = work / "duckdb" / "warehouse.duckdb"
     duckdb_file.parent.mkdir(parents=True, exist_ok=True)
     duckdb_file.unlink(missing_ok=True)
@@ -72,15 +116,12 @@ def compare_engines(landing: Path, work: Path) -> list[dict]:
     reference = warehouse_tables(duckdb_file, "metrics", SKIPPED_TABLES)
     rows = [{"engine": "duckdb", "build seconds": round(seconds, 1), "tables": len(reference)}]
     rows[0]["differences"] = 0
-    with postgres_server() as server:
-        started = time.perf_counter()
-        load_landing(landing, server)
-        load_seconds = time.perf_counter() - started
-        seconds = dbt_build("postgres", server.environment())
-        problems = _differences(reference, postgres_tables(server, "metrics", SKIPPED_TABLES))
+    for engine in engines:
+        with BUILDERS[engine](landing) as (load_seconds, seconds, read_tables):
+            problems = _differences(reference, read_tables())
         rows.append(
             {
-                "engine": "postgres",
+                "engine": engine,
                 "build seconds": round(seconds, 1),
                 "load seconds": round(load_seconds, 1),
                 "tables": len(reference),
@@ -105,6 +146,7 @@ def main(argv: list[str] | None = None) -> None:
     compare = commands.add_parser("compare", help="build on every engine and compare (the default)")
     compare.add_argument("--leads", type=int, default=100_000)
     compare.add_argument("--seed", type=int, default=42)
+    compare.add_argument("--engines", nargs="+", choices=ENGINES, default=list(ENGINES))
     load = commands.add_parser(
         "load-postgres", help="copy LANDING_DIR into schema raw of the server POSTGRES_HOST etc. point at"
     )
@@ -116,11 +158,12 @@ def main(argv: list[str] | None = None) -> None:
         print("Loaded into raw: " + ", ".join(f"{table} {rows:,}" for table, rows in loaded.items()))
         return
     leads, seed = getattr(args, "leads", 100_000), getattr(args, "seed", 42)
+    engines = tuple(getattr(args, "engines", ENGINES))
     work = PROJECT_DIR / "data" / "engines"
     landing = work / f"landing-{leads}-{seed}"
     if not (landing / TRUTH_FILE).exists():
         generate(leads, seed, landing, force=True, progress=False)
-    rows = compare_engines(landing, work)
+    rows = compare_engines(landing, work, engines)
     print(
         markdown_table(
             ["engine", "build seconds", "tables compared", "differences"],

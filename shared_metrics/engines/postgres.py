@@ -8,7 +8,6 @@ import contextlib
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from shared_metrics.engines import free_local_port
 from shared_metrics.landing import TABLES
 
 SERVER_BIN = Path(os.environ.get("POSTGRES_BIN_DIR", "/usr/lib/postgresql/15/bin"))
@@ -60,12 +60,6 @@ class Server:
             connection.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _as_server_user(command: list[str]) -> list[str]:
     # initdb and postgres refuse to run as root: use the packaged postgres account then.
     if os.geteuid() == 0:
@@ -85,7 +79,7 @@ def local_server(database: str = "shared_metrics") -> Iterator[Server]:
     if os.geteuid() == 0:
         account = pwd.getpwnam("postgres")
         os.chown(folder, account.pw_uid, account.pw_gid)
-    data, port = folder / "data", _free_port()
+    data, port = folder / "data", free_local_port()
 
     def run(program: str, *arguments: str) -> None:
         command = _as_server_user([str(SERVER_BIN / program), *arguments])

@@ -96,8 +96,9 @@ BENCH_LEADS = $(if $(filter command line environment,$(origin LEADS)),$(LEADS),1
 bench: manifest
 	$(BIN)/python bench/run.py --leads $(BENCH_LEADS) --seed $(SEED)
 
-## make engines [LEADS=100000]: build on DuckDB and on a throw-away local PostgreSQL (or the server POSTGRES_HOST
-## names) from the same generated data and compare every metrics table; prints time and differences per engine.
+## make engines [LEADS=100000]: build on DuckDB, a throw-away local PostgreSQL and a local Spark Thrift server (or
+## the servers POSTGRES_HOST / SPARK_HOST name) from the same generated data and compare every metrics table;
+## prints time and differences per engine.
 ENGINE_LEADS = $(if $(filter command line environment,$(origin LEADS)),$(LEADS),100000)
 engines: manifest
 	$(BIN)/python -m shared_metrics.engines compare --leads $(ENGINE_LEADS) --seed $(SEED)

@@ -26,8 +26,10 @@ class WarehouseResource(ConfigurableResource):
             load_settings(), landing_dir=Path(self.landing_dir), warehouse_dir=Path(self.warehouse_dir)
         )
 
-    def export_for_dbt(self, candidate: Path) -> None:
-        """dbt runs as a subprocess that inherits this environment: point it at these folders."""
+    def export_for_dbt(self, candidate: Path | None) -> None:
+        """dbt runs as a subprocess that inherits this environment: point it at these folders (and the DuckDB
+        candidate file; server targets have none)."""
         os.environ["LANDING_DIR"] = self.landing_dir
         os.environ["WAREHOUSE_DIR"] = self.warehouse_dir
-        os.environ["DBT_DUCKDB_PATH"] = str(candidate)
+        if candidate is not None:
+            os.environ["DBT_DUCKDB_PATH"] = str(candidate)

@@ -23,6 +23,8 @@ class Settings:
     refresh_cron: str = "0 6 * * *"
     published_versions_kept: int = 3
     landing_sensor_interval_seconds: int = 60
+    # The dbt target a refresh builds (profiles.yml): duckdb (a published file), postgres or spark (a server).
+    dbt_target: str = "duckdb"
 
     @property
     def published_warehouse(self) -> Path:
@@ -53,4 +55,5 @@ def load_settings() -> Settings:
         refresh_cron=os.environ.get("REFRESH_CRON") or "0 6 * * *",
         published_versions_kept=_int("PUBLISHED_VERSIONS_KEPT", 3),
         landing_sensor_interval_seconds=_int("LANDING_SENSOR_INTERVAL_SECONDS", 60),
+        dbt_target=os.environ.get("DBT_TARGET") or "duckdb",
     )

@@ -3,6 +3,7 @@ at scale)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -44,3 +45,28 @@ def test_the_postgres_loader_copies_every_landed_row_with_its_type(tiny_settings
     assert types[("lead", "created_date")] == "timestamp without time zone"
     assert types[("lead", "is_converted")] == "boolean"
     assert types[("campaign", "start_date")] == "date"
+
+
+def test_a_dagster_refresh_with_dbt_target_postgres_builds_the_metrics_on_the_server(
+    tiny_settings: Settings, refresh_in_process, tmp_path: Path, monkeypatch
+) -> None:
+    from dataclasses import replace
+
+    settings = replace(tiny_settings, warehouse_dir=tmp_path / "warehouse")
+    truth = json.loads((settings.landing_dir / "_truth.json").read_text())["defects"]["tables"]
+    with local_server() as server:
+        monkeypatch.setenv("DBT_TARGET", "postgres")
+        for name, value in server.environment().items():
+            monkeypatch.setenv(name, value)
+        assert refresh_in_process(settings)
+        with server.cursor() as cursor:
+            cursor.execute("select count(*) from metrics.lead_funnel")
+            leads = cursor.fetchone()[0]
+            cursor.execute(
+                "select source_table, landed_row_count, staged_row_count from metrics.data_quality"
+            )
+            reconciled = {table: (landed, staged) for table, landed, staged in cursor.fetchall()}
+    assert leads == truth["lead"]["staged"]
+    for table, planted in truth.items():
+        assert reconciled[table] == (planted["landed"], planted["staged"]), table
+    assert not settings.published_warehouse.exists()  # a server target is built in place, nothing published

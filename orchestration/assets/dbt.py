@@ -8,9 +8,11 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.project import dbt_project
 from orchestration.resources import WarehouseResource
+from shared_metrics.engines import build_arguments, prepare_landing
 from shared_metrics.landing_check import require_valid_landing
 from shared_metrics.publish import prepare_candidate, release_refresh_lock
 from shared_metrics.refresh_mode import full_rebuild_reason
+from shared_metrics.settings import Settings
 
 # dbt folder (fqn[1]) -> Dagster group, named like the warehouse schema it fills.
 GROUP_BY_FOLDER = {"staging": "staging", "intermediate": "intermediate", "marts": "metrics"}
@@ -44,6 +46,10 @@ def shared_metrics_dbt_assets(
     landing = require_valid_landing(settings.landing_dir)
     for file, columns in landing.ignored_columns.items():
         context.log.warning(f"Ignored columns not in the landing contract: {file}: {', '.join(columns)}")
+    if settings.dbt_target != "duckdb":
+        warehouse.export_for_dbt(candidate=None)
+        yield from _build_on_server(context, dbt, settings)
+        return
     full_rebuild = full_rebuild_reason(settings)
     candidate = prepare_candidate(settings)
     warehouse.export_for_dbt(candidate)
@@ -61,3 +67,13 @@ def shared_metrics_dbt_assets(
         # Nothing will be published: let the next refresh start (a killed process releases it anyway).
         release_refresh_lock(settings)
         raise
+
+
+def _build_on_server(context: AssetExecutionContext, dbt: DbtCliResource, settings: Settings) -> Iterator:
+    """PostgreSQL or Spark (DBT_TARGET): the landing made readable there, then a full build of the server's
+    schemas in place. Unlike DuckDB's candidate file, a failed test leaves the models built before it."""
+    context.log.info(prepare_landing(settings.dbt_target, settings.landing_dir))
+    context.log.info(f"Full build on the {settings.dbt_target} target")
+    yield from dbt.cli(
+        ["build", "--full-refresh", *build_arguments(settings.dbt_target)], context=context
+    ).stream()

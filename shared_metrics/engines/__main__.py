@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from shared_metrics.compare import table_differences, warehouse_tables
+from shared_metrics.engines import build_arguments, prepare_landing
 from shared_metrics.engines.postgres import Server, load_landing, local_server, postgres_tables
 from shared_metrics.engines.spark import ThriftServer, local_thrift_server, spark_tables
 from shared_metrics.generate.cli import TRUTH_FILE, generate
@@ -30,23 +32,17 @@ RELATIVE_TOLERANCE = 1e-9
 # History that depends on when a refresh ran, not on the engine.
 SKIPPED_TABLES = ("data_quality",)
 ENGINES = ("postgres", "spark")
-
-
-# Unit tests check SQL logic on DuckDB; PostgreSQL cannot name their fixtures (63 characters at most), and
-# they add nothing engine-specific on Spark but minutes.
-ENGINE_BUILD_OPTIONS = {
-    "duckdb": [],
-    "postgres": ["--exclude-resource-type", "unit_test"],
-    "spark": ["--exclude-resource-type", "unit_test"],
-}
+ENGINE_ARTIFACTS = PROJECT_DIR / "target" / "engines"
 
 
 def dbt_build(target: str, environment: dict[str, str]) -> float:
-    """A full build (models, seeds, data tests) on one engine; its wall time."""
+    """A full build (models, seeds, data tests) on one engine; its wall time. Each engine's dbt artifacts
+    (run_results.json: the time of every model and test) stay in target/engines/<engine>."""
     started = time.perf_counter()
     command = [DBT_EXECUTABLE, "build", "--target", target, "--full-refresh", "--quiet"]
+    command += ["--target-path", str(ENGINE_ARTIFACTS / target)]
     result = subprocess.run(
-        command + ENGINE_BUILD_OPTIONS[target],
+        command + build_arguments(target),
         cwd=PROJECT_DIR,
         env={**os.environ, **environment, "SHARED_METRICS_AS_OF": AS_OF},
         capture_output=True,
@@ -60,13 +56,7 @@ def dbt_build(target: str, environment: dict[str, str]) -> float:
 @contextlib.contextmanager
 def postgres_server() -> Iterator[Server]:
     if os.environ.get("POSTGRES_HOST"):
-        yield Server(
-            host=os.environ["POSTGRES_HOST"],
-            port=int(os.environ.get("POSTGRES_PORT", "5432")),
-            user=os.environ.get("POSTGRES_USER", "postgres"),
-            password=os.environ.get("POSTGRES_PASSWORD", ""),
-            database=os.environ.get("POSTGRES_DB", "shared_metrics"),
-        )
+        yield Server.from_environment()
     else:
         with local_server() as server:
             yield server
@@ -75,11 +65,7 @@ def postgres_server() -> Iterator[Server]:
 @contextlib.contextmanager
 def spark_server() -> Iterator[ThriftServer]:
     if os.environ.get("SPARK_HOST"):
-        yield ThriftServer(
-            host=os.environ["SPARK_HOST"],
-            port=int(os.environ.get("SPARK_PORT", "10000")),
-            user=os.environ.get("SPARK_USER", "dbt"),
-        )
+        yield ThriftServer.from_environment()
     else:
         with local_thrift_server() as server:
             yield server
@@ -132,6 +118,13 @@ def compare_engines(landing: Path, work: Path, engines: tuple[str, ...] = ENGINE
     return rows
 
 
+def slowest_nodes(target: str, count: int = 5) -> list[tuple[str, float]]:
+    """The models and tests that took longest in the last build on `target`."""
+    results = json.loads((ENGINE_ARTIFACTS / target / "run_results.json").read_text())["results"]
+    timed = sorted(results, key=lambda result: -result["execution_time"])[:count]
+    return [(result["unique_id"].split(".")[-1], round(result["execution_time"], 1)) for result in timed]
+
+
 def _differences(reference: dict, other: dict) -> list[str]:
     problems = [f"metrics.{name}: missing" for name in reference.keys() - other.keys()]
     problems += [f"metrics.{name}: not in DuckDB" for name in other.keys() - reference.keys()]
@@ -153,9 +146,7 @@ def main(argv: list[str] | None = None) -> None:
     load.add_argument("--landing", type=Path, default=load_settings().landing_dir)
     args = parser.parse_args(argv)
     if args.command == "load-postgres":
-        with postgres_server() as server:
-            loaded = load_landing(args.landing, server)
-        print("Loaded into raw: " + ", ".join(f"{table} {rows:,}" for table, rows in loaded.items()))
+        print(prepare_landing("postgres", args.landing))
         return
     leads, seed = getattr(args, "leads", 100_000), getattr(args, "seed", 42)
     engines = tuple(getattr(args, "engines", ENGINES))
@@ -166,10 +157,16 @@ def main(argv: list[str] | None = None) -> None:
     rows = compare_engines(landing, work, engines)
     print(
         markdown_table(
-            ["engine", "build seconds", "tables compared", "differences"],
-            [[r["engine"], r["build seconds"], r["tables"], r["differences"]] for r in rows],
+            ["engine", "load seconds", "build seconds", "tables compared", "differences"],
+            [
+                [r["engine"], r.get("load seconds", 0.0), r["build seconds"], r["tables"], r["differences"]]
+                for r in rows
+            ],
         )
     )
+    for row in rows:
+        slowest = ", ".join(f"{name} {seconds} s" for name, seconds in slowest_nodes(row["engine"]))
+        print(f"{row['engine']} slowest: {slowest}")
     for row in rows:
         for problem in row.get("problems", [])[:50]:
             print(f"{row['engine']}: {problem}")

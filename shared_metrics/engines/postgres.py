@@ -30,6 +30,17 @@ class Server:
     database: str
     password: str = ""
 
+    @classmethod
+    def from_environment(cls) -> Server:
+        """The server the dbt target `postgres` points at (the same variables and defaults)."""
+        return cls(
+            host=os.environ.get("POSTGRES_HOST", "127.0.0.1"),
+            port=int(os.environ.get("POSTGRES_PORT", "5432")),
+            user=os.environ.get("POSTGRES_USER", "postgres"),
+            password=os.environ.get("POSTGRES_PASSWORD", ""),
+            database=os.environ.get("POSTGRES_DB", "shared_metrics"),
+        )
+
     def environment(self) -> dict[str, str]:
         """The variables the dbt target `postgres` (profiles.yml) reads."""
         return {

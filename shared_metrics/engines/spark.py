@@ -27,6 +27,15 @@ class ThriftServer:
     port: int
     user: str = "dbt"
 
+    @classmethod
+    def from_environment(cls) -> ThriftServer:
+        """The server the dbt target `spark` points at (the same variables and defaults)."""
+        return cls(
+            host=os.environ.get("SPARK_HOST", "127.0.0.1"),
+            port=int(os.environ.get("SPARK_PORT", "10000")),
+            user=os.environ.get("SPARK_USER", "dbt"),
+        )
+
     def environment(self) -> dict[str, str]:
         """The variables the dbt target `spark` (profiles.yml) reads."""
         return {"SPARK_HOST": self.host, "SPARK_PORT": str(self.port), "SPARK_USER": self.user}
@@ -104,6 +113,7 @@ def local_thrift_server(cores: int = 2, memory: str | None = None) -> Iterator[T
             stdout=output,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=_stop_with_parent,
         )
     try:
         _wait_until_listening(process, port, log)
@@ -117,6 +127,14 @@ def local_thrift_server(cores: int = 2, memory: str | None = None) -> Iterator[T
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _stop_with_parent() -> None:
+    """In the server's process: Linux stops it when the process that started it dies, even if killed."""
+    import ctypes
+
+    set_parent_death_signal = 1  # prctl(PR_SET_PDEATHSIG, signal)
+    ctypes.CDLL(None, use_errno=True).prctl(set_parent_death_signal, signal.SIGTERM)
 
 
 def _wait_until_listening(process: subprocess.Popen, port: int, log: Path) -> None:

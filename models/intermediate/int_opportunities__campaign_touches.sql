@@ -16,42 +16,49 @@ responses as (
 ),
 
 contact_roles as (
-    select opportunity_roles.* from {{ ref('stg_salesforce__opportunity_contact_roles') }} as opportunity_roles
-    inner join opportunities on opportunity_roles.opportunity_id = opportunities.opportunity_id
+    select * from {{ ref('stg_salesforce__opportunity_contact_roles') }}
 ),
 
 people_responses as (
     -- Responses by the lead that created the opportunity, and by any contact on it (once per response
-    -- even when a contact holds several roles).
+    -- even when a contact holds several roles). Each branch carries the columns later steps need, so no
+    -- engine has to join opportunities to responses on the time window alone.
     select
         opportunities.opportunity_id,
-        responses.campaign_member_id
+        opportunities.created_at as opportunity_created_at,
+        opportunities.created_from_lead_id,
+        responses.campaign_member_id,
+        responses.campaign_id,
+        responses.responded_at
     from opportunities
     inner join responses on opportunities.created_from_lead_id = responses.lead_id
     union
     select
-        contact_roles.opportunity_id,
-        responses.campaign_member_id
+        opportunities.opportunity_id,
+        opportunities.created_at as opportunity_created_at,
+        opportunities.created_from_lead_id,
+        responses.campaign_member_id,
+        responses.campaign_id,
+        responses.responded_at
     from contact_roles
+    inner join opportunities on contact_roles.opportunity_id = opportunities.opportunity_id
     inner join responses on contact_roles.contact_id = responses.contact_id
 ),
 
 in_window as (
     select
-        opportunities.opportunity_id,
-        opportunities.created_at as opportunity_created_at,
+        people_responses.opportunity_id,
+        people_responses.opportunity_created_at,
         leads.created_at as lead_created_at,
-        responses.campaign_member_id,
-        responses.campaign_id,
-        responses.responded_at
+        people_responses.campaign_member_id,
+        people_responses.campaign_id,
+        people_responses.responded_at
     from people_responses
-    inner join opportunities on people_responses.opportunity_id = opportunities.opportunity_id
-    inner join responses on people_responses.campaign_member_id = responses.campaign_member_id
-    left join leads on opportunities.created_from_lead_id = leads.lead_id
+    left join leads on people_responses.created_from_lead_id = leads.lead_id
     where
-        responses.responded_at <= opportunities.created_at
-        and responses.responded_at
-        >= {{ dbt.dateadd('day', -1 * var('influence_lookback_days'), 'opportunities.created_at') }}
+        people_responses.responded_at <= people_responses.opportunity_created_at
+        and people_responses.responded_at
+        >= {{ dbt.dateadd('day', -1 * var('influence_lookback_days'), 'people_responses.opportunity_created_at') }}
 ),
 
 ordered as (

@@ -16,10 +16,11 @@
 {%- endmacro %}
 
 {#-
-    Contracts declare engine-neutral SQL type names (varchar, double precision). Spark has neither spelling, so
-    its implementation of dbt's cast (which contract enforcement renders for each declared column) translates them.
+    Contracts declare engine-neutral SQL type names: text (what PostgreSQL makes of string expressions, so an
+    incremental run's new rows match the table's columns there) and double precision. Spark has neither
+    spelling, so its implementation of dbt's cast (rendered for each declared column) translates them.
 -#}
 {% macro spark__cast(field, type) -%}
-    {%- set spark_names = {'varchar': 'string', 'double precision': 'double', 'text': 'string'} -%}
+    {%- set spark_names = {'text': 'string', 'double precision': 'double'} -%}
     cast({{ field }} as {{ spark_names.get(type | trim | lower, type) }})
 {%- endmacro %}

@@ -79,7 +79,9 @@ touches_after_mql as (
         handed_over_clock.lead_id,
         touches.touched_at,
         {{ business_seconds_at('touch_day', 'touches.touched_at') }}
-        - handed_over_clock.mql_business_seconds as business_seconds_after_mql
+        - handed_over_clock.mql_business_seconds as business_seconds_after_mql,
+        handed_over_clock.attempt_window_business_days
+        * handed_over_clock.standard_workday_seconds as attempt_window_business_seconds
     from handed_over_clock
     inner join touches
         on
@@ -95,11 +97,9 @@ touch_summary as (
         min(touches_after_mql.touched_at) as first_touch_at,
         min(touches_after_mql.business_seconds_after_mql) as business_seconds_to_first_touch,
         {{ count_where(
-            'touches_after_mql.business_seconds_after_mql <= '
-            ~ 'handed_over_clock.attempt_window_business_days * handed_over_clock.standard_workday_seconds'
+            'touches_after_mql.business_seconds_after_mql <= touches_after_mql.attempt_window_business_seconds'
         ) }} as attempts_within_window
     from touches_after_mql
-    inner join handed_over_clock on touches_after_mql.lead_id = handed_over_clock.lead_id
     group by touches_after_mql.lead_id
 ),
 

@@ -33,6 +33,8 @@ RELATIVE_TOLERANCE = 1e-9
 SKIPPED_TABLES = ("data_quality",)
 ENGINES = ("postgres", "spark")
 ENGINE_ARTIFACTS = PROJECT_DIR / "target" / "engines"
+ENGINE_RESULTS = PROJECT_DIR / "bench" / "engines.json"
+ENGINE_DOC = PROJECT_DIR / "docs" / "engines.md"
 
 
 def dbt_build(target: str, environment: dict[str, str]) -> float:
@@ -125,6 +127,46 @@ def slowest_nodes(target: str, count: int = 5) -> list[tuple[str, float]]:
     return [(result["unique_id"].split(".")[-1], round(result["execution_time"], 1)) for result in timed]
 
 
+def engine_report(rows: list[dict]) -> str:
+    """Engine, load and build time, tables compared, differences; then the slowest models per engine."""
+    table = markdown_table(
+        ["engine", "load seconds", "build seconds", "tables compared", "differences"],
+        [
+            [r["engine"], r.get("load seconds", 0.0), r["build seconds"], r["tables"], r["differences"]]
+            for r in rows
+        ],
+    )
+    slowest = [
+        f"- {row['engine']}: " + ", ".join(f"{name} {seconds} s" for name, seconds in row["slowest"])
+        for row in rows
+    ]
+    return "\n".join([table, "", "Slowest models and tests:", *slowest])
+
+
+def record_results(leads: int, seed: int, rows: list[dict]) -> None:
+    """Keep the latest equal run per size in bench/engines.json and docs/engines.md (the measured record)."""
+    results = json.loads(ENGINE_RESULTS.read_text()) if ENGINE_RESULTS.exists() else {}
+    results[str(leads)] = {
+        "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "seed": seed,
+        "cores": os.cpu_count(),
+        "rows": [{key: value for key, value in row.items() if key != "problems"} for row in rows],
+    }
+    ENGINE_RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    sections = [
+        "# Engines",
+        "",
+        "Written by `make engines LEADS=N`; raw numbers in `bench/engines.json`. Only runs in which every",
+        "engine's metrics tables equalled DuckDB's are recorded.",
+        "",
+    ]
+    for size in sorted(results, key=int):
+        result = results[size]
+        when = f"{result['measured_at']}, seed {result['seed']}, {result['cores']} cores"
+        sections += [f"## {int(size):,} leads ({when})", "", engine_report(result["rows"]), ""]
+    ENGINE_DOC.write_text("\n".join(sections))
+
+
 def _differences(reference: dict, other: dict) -> list[str]:
     problems = [f"metrics.{name}: missing" for name in reference.keys() - other.keys()]
     problems += [f"metrics.{name}: not in DuckDB" for name in other.keys() - reference.keys()]
@@ -155,18 +197,12 @@ def main(argv: list[str] | None = None) -> None:
     if not (landing / TRUTH_FILE).exists():
         generate(leads, seed, landing, force=True, progress=False)
     rows = compare_engines(landing, work, engines)
-    print(
-        markdown_table(
-            ["engine", "load seconds", "build seconds", "tables compared", "differences"],
-            [
-                [r["engine"], r.get("load seconds", 0.0), r["build seconds"], r["tables"], r["differences"]]
-                for r in rows
-            ],
-        )
-    )
     for row in rows:
-        slowest = ", ".join(f"{name} {seconds} s" for name, seconds in slowest_nodes(row["engine"]))
-        print(f"{row['engine']} slowest: {slowest}")
+        row["slowest"] = slowest_nodes(row["engine"])
+    report = engine_report(rows)
+    print(report)
+    if not any(r["differences"] for r in rows):
+        record_results(leads, seed, rows)
     for row in rows:
         for problem in row.get("problems", [])[:50]:
             print(f"{row['engine']}: {problem}")

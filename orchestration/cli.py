@@ -109,7 +109,7 @@ def run() -> None:
             raise SystemExit(
                 f"Generating demo data failed.\n{failure_report(log_path)}\nFull log: {log_path}"
             )
-    if settings.dbt_target != "duckdb":
+    if settings.builds_on_server:
         print(f"Refreshing through Dagster: build and test every model on the {settings.dbt_target} target.")
         refresh()
         return

@@ -27,6 +27,11 @@ class Settings:
     dbt_target: str = "duckdb"
 
     @property
+    def builds_on_server(self) -> bool:
+        """PostgreSQL or Spark: a refresh builds the schemas in place; only DuckDB publishes a file."""
+        return self.dbt_target != "duckdb"
+
+    @property
     def published_warehouse(self) -> Path:
         return self.warehouse_dir / PUBLISHED_FILE_NAME
 

@@ -46,7 +46,7 @@ def shared_metrics_dbt_assets(
     landing = require_valid_landing(settings.landing_dir)
     for file, columns in landing.ignored_columns.items():
         context.log.warning(f"Ignored columns not in the landing contract: {file}: {', '.join(columns)}")
-    if settings.dbt_target != "duckdb":
+    if settings.builds_on_server:
         warehouse.export_for_dbt(candidate=None)
         yield from _build_on_server(context, dbt, settings)
         return

@@ -14,7 +14,7 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
     """WAREHOUSE_DIR/warehouse.duckdb, the file readers open read-only. Runs only after every dbt model and
     test of the refresh succeeded; replaces the file atomically and keeps earlier versions for rollback."""
     settings = warehouse.settings
-    if settings.dbt_target != "duckdb":
+    if settings.builds_on_server:
         context.log.info(f"The {settings.dbt_target} target was built in place: no file to publish")
         return MaterializeResult(metadata={"target": settings.dbt_target, "published": "in place"})
     try:

@@ -49,8 +49,9 @@ def overview(filters: Filters) -> None:
     st.header("Overview")
     where, parameters = filters.where("sla_month")
     marketing = query(
-        f"""select sla_month, sum(mqls_delivered) as mqls, sum(mql_quota) as quota,
-                   sum(mqls_accepted) as accepted, sum(mqls_accepted + mqls_rejected) as ruled,
+        f"""select sla_month, sum(marketing_sourced_mql_count) as mqls, sum(mql_count) as all_mqls,
+                   sum(mql_quota) as quota, sum(marketing_sourced_accepted_mql_count) as accepted,
+                   sum(marketing_sourced_dispositioned_mql_count) as ruled,
                    sum(marketing_sourced_pipeline_amount) as pipeline,
                    sum(marketing_sourced_pipeline_target_amount) as target
             from metrics.marketing_sla_compliance where {where} group by sla_month order by sla_month""",
@@ -82,10 +83,10 @@ def overview(filters: Filters) -> None:
     current, previous = marketing.iloc[-1], marketing.iloc[-2] if len(marketing) > 1 else marketing.iloc[-1]
     columns = st.columns(4)
     columns[0].metric(
-        "MQLs vs quota (last month)",
+        "Marketing-sourced MQLs vs quota (last month)",
         f"{int(current.mqls):,} / {int(current.quota or 0):,}",
         delta=f"{int(current.mqls - previous.mqls):+,} MQLs",
-        help=help_for("marketing_sla_compliance", "mql_attainment_rate", "MQLs delivered / quota."),
+        help=help_for("marketing_sla_compliance", "mql_quota_attainment", "MQLs delivered / quota."),
     )
     columns[1].metric(
         "MQL→SQL rate (last matured cohort)",
@@ -105,11 +106,16 @@ def overview(filters: Filters) -> None:
         "Marketing-sourced pipeline vs target",
         percent(current.pipeline / current.target if current.target else None),
         delta=f"{float(current.pipeline - previous.pipeline):+,.0f}",
-        help=help_for("marketing_sla_compliance", "marketing_sourced_pipeline_attainment_rate", ""),
+        help=help_for("marketing_sla_compliance", "marketing_sourced_pipeline_attainment", ""),
     )
     st.plotly_chart(
         px.bar(
-            marketing, x="sla_month", y=["mqls", "quota"], barmode="group", title="MQLs delivered vs quota"
+            marketing,
+            x="sla_month",
+            y=["mqls", "quota", "all_mqls"],
+            barmode="group",
+            title="Marketing-sourced MQLs vs quota (all MQLs beside)",
+            labels={"sla_month": "month", "value": "MQLs", "variable": ""},
         ),
         width="stretch",
     )
@@ -313,8 +319,9 @@ def sla(filters: Filters) -> None:
     )
     where_m, parameters_m = filters.where("sla_month")
     marketing = query(
-        f"""select sla_month, sum(mqls_delivered) / nullif(sum(mql_quota), 0) as mql_attainment_rate,
-                   sum(mqls_accepted) / nullif(sum(mqls_accepted + mqls_rejected), 0) as sales_acceptance_rate
+        f"""select sla_month, sum(marketing_sourced_mql_count) / nullif(sum(mql_quota), 0) as mql_quota_attainment,
+                   sum(marketing_sourced_accepted_mql_count)
+                   / nullif(sum(marketing_sourced_dispositioned_mql_count), 0) as sales_acceptance_rate
             from metrics.marketing_sla_compliance where {where_m} group by 1 order by 1""",
         parameters_m,
     )
@@ -322,7 +329,7 @@ def sla(filters: Filters) -> None:
         px.line(
             marketing,
             x="sla_month",
-            y=["mql_attainment_rate", "sales_acceptance_rate"],
+            y=["mql_quota_attainment", "sales_acceptance_rate"],
             title="Marketing SLA by month",
         ),
         width="stretch",

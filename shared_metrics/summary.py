@@ -58,8 +58,8 @@ def headline_figures(con: duckdb.DuckDBPyConnection) -> list[str]:
         "from metrics.sales_sla_compliance"
     ).fetchall()[0]
     mqls, quota, acceptance, pipeline, target = con.execute(
-        "select sum(mqls_delivered), sum(mql_quota), "
-        "sum(mqls_accepted) / sum(mqls_accepted + mqls_rejected), "
+        "select sum(marketing_sourced_mql_count), sum(mql_quota), "
+        "sum(marketing_sourced_accepted_mql_count) / sum(marketing_sourced_dispositioned_mql_count), "
         "sum(marketing_sourced_pipeline_amount), sum(marketing_sourced_pipeline_target_amount) "
         "from metrics.marketing_sla_compliance where mql_quota is not null"
     ).fetchall()[0]
@@ -68,7 +68,7 @@ def headline_figures(con: duckdb.DuckDBPyConnection) -> list[str]:
         f"  MQL to SQL conversion (matured cohorts, {int(matured_mqls or 0):,} MQLs)  {percent(sql_rate)}",
         f"  Sales SLA: first touch within target                    {percent(first_touch)}",
         f"  Sales SLA: enough attempts                              {percent(attempts)}",
-        f"  Marketing SLA: MQLs delivered vs quota                  {percent(ratio(mqls, quota))}"
+        f"  Marketing SLA: marketing-sourced MQLs vs quota          {percent(ratio(mqls, quota))}"
         f"  ({int(mqls or 0):,} of {int(quota or 0):,})",
         f"  Marketing SLA: sales acceptance rate                    {percent(acceptance)}",
         f"  Marketing-sourced pipeline vs target                    {percent(ratio(pipeline, target))}"

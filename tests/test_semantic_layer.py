@@ -128,7 +128,7 @@ def test_marketing_sourced_pipeline_and_win_rate_equal_the_mart(mf_query, wareho
 def test_quota_attainment_and_attributed_pipeline_equal_the_marts(mf_query, warehouse) -> None:
     semantic = mf_query("mql_quota_attainment", "metric_time__month")
     mart = warehouse.execute(
-        """select sla_month, sum(mqls_delivered) / sum(mql_quota) as rate
+        """select sla_month, sum(marketing_sourced_mql_count) / sum(mql_quota) as rate
            from metrics.marketing_sla_compliance group by 1 having sum(mql_quota) > 0"""
     ).df()
     assert_same(

@@ -13,6 +13,7 @@ handovers as (
         dispositions.disposition,
         dispositions.disposition_reason,
         leads.lead_source,
+        leads.sourced_by,
         leads.sourcing_campaign_id,
         leads.owner_team_name,
         leads.segment,
@@ -26,6 +27,7 @@ final as (
     select
         handover_month,
         lead_source,
+        sourced_by,
         sourcing_campaign_id,
         owner_team_name,
         segment,
@@ -37,6 +39,7 @@ final as (
     group by
         handover_month,
         lead_source,
+        sourced_by,
         sourcing_campaign_id,
         owner_team_name,
         segment,

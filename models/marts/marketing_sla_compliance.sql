@@ -1,7 +1,11 @@
 with
 
-lead_funnel as (
+leads as (
     select * from {{ ref('lead_funnel') }}
+),
+
+dispositions as (
+    select * from {{ ref('int_leads__dispositioned') }}
 ),
 
 opportunities as (
@@ -15,17 +19,21 @@ targets as (
     from {{ ref('marketing_sla_targets') }}
 ),
 
-mqls as (
-    -- Quality of the hand-over: of the month's MQLs that sales has ruled on, the share it accepted.
+handovers as (
+    -- Marketing answers for the MQLs it sourced; all MQLs are counted beside them. Quality is sales' first
+    -- disposition of each marketing-sourced MQL (int_leads__dispositioned, the one definition).
     select
-        cast({{ dbt.date_trunc('month', 'mql_at') }} as date) as sla_month,
-        segment,
-        territory,
-        count(*) as mqls_delivered,
-        {{ count_where('sal_at is not null') }} as mqls_accepted,
-        {{ count_where("sal_at is null and current_stage in ('Recycled', 'Disqualified')") }} as mqls_rejected
-    from lead_funnel
-    where mql_at is not null
+        cast({{ dbt.date_trunc('month', 'dispositions.mql_at') }} as date) as sla_month,
+        leads.segment,
+        leads.territory,
+        count(*) as mql_count,
+        {{ count_where("leads.sourced_by = 'marketing'") }} as marketing_sourced_mql_count,
+        {{ count_where("leads.sourced_by = 'marketing' and dispositions.disposition <> 'pending'") }}
+            as marketing_sourced_dispositioned_mql_count,
+        {{ count_where("leads.sourced_by = 'marketing' and dispositions.disposition = 'accepted'") }}
+            as marketing_sourced_accepted_mql_count
+    from dispositions
+    inner join leads on dispositions.lead_id = leads.lead_id
     group by 1, 2, 3
 ),
 
@@ -46,7 +54,7 @@ months as (
         sla_month,
         segment,
         territory
-    from mqls
+    from handovers
     union
     select
         sla_month,
@@ -60,24 +68,28 @@ final as (
         months.sla_month,
         months.segment,
         months.territory,
-        coalesce(mqls.mqls_delivered, 0) as mqls_delivered,
+        coalesce(handovers.mql_count, 0) as mql_count,
+        coalesce(handovers.marketing_sourced_mql_count, 0) as marketing_sourced_mql_count,
         targets.monthly_mql_quota as mql_quota,
-        {{ ratio('coalesce(mqls.mqls_delivered, 0)', 'targets.monthly_mql_quota') }} as mql_attainment_rate,
-        coalesce(mqls.mqls_accepted, 0) as mqls_accepted,
-        coalesce(mqls.mqls_rejected, 0) as mqls_rejected,
-        {{ ratio('mqls.mqls_accepted', 'mqls.mqls_accepted + mqls.mqls_rejected') }} as sales_acceptance_rate,
-        coalesce(sourced_pipeline.sourced_opportunities, 0) as marketing_sourced_opportunities,
+        {{ ratio('coalesce(handovers.marketing_sourced_mql_count, 0)', 'targets.monthly_mql_quota') }}
+            as mql_quota_attainment,
+        coalesce(handovers.marketing_sourced_dispositioned_mql_count, 0)
+            as marketing_sourced_dispositioned_mql_count,
+        coalesce(handovers.marketing_sourced_accepted_mql_count, 0) as marketing_sourced_accepted_mql_count,
+        {{ ratio('handovers.marketing_sourced_accepted_mql_count',
+                 'handovers.marketing_sourced_dispositioned_mql_count') }} as sales_acceptance_rate,
+        coalesce(sourced_pipeline.sourced_opportunities, 0) as marketing_sourced_opportunity_count,
         coalesce(sourced_pipeline.sourced_pipeline_amount, 0) as marketing_sourced_pipeline_amount,
         cast(targets.monthly_sourced_pipeline_target_amount as {{ type_double() }})
             as marketing_sourced_pipeline_target_amount,
         {{ ratio('coalesce(sourced_pipeline.sourced_pipeline_amount, 0)',
-                 'targets.monthly_sourced_pipeline_target_amount') }} as marketing_sourced_pipeline_attainment_rate
+                 'targets.monthly_sourced_pipeline_target_amount') }} as marketing_sourced_pipeline_attainment
     from months
-    left join mqls
+    left join handovers
         on
-            months.sla_month = mqls.sla_month
-            and months.segment = mqls.segment
-            and months.territory = mqls.territory
+            months.sla_month = handovers.sla_month
+            and months.segment = handovers.segment
+            and months.territory = handovers.territory
     left join sourced_pipeline
         on
             months.sla_month = sourced_pipeline.sla_month

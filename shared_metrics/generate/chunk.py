@@ -14,7 +14,7 @@ from shared_metrics.generate import parameters as P
 from shared_metrics.generate.activities import MEETING, TOUCH_TYPES, draw_touches
 from shared_metrics.generate.campaign_members import draw_contact_responses, draw_lead_members
 from shared_metrics.generate.defects import TableStats, junk_id_start, land
-from shared_metrics.generate.funnel import NO_TIME, REACHED, Leads, draw_leads
+from shared_metrics.generate.funnel import DISPOSITIONS, NO_TIME, REACHED, Leads, draw_leads
 from shared_metrics.generate.opportunities import FORECAST_CATEGORY, STAGE_PROBABILITY, draw_opportunities
 from shared_metrics.generate.reference import TERRITORIES, World
 from shared_metrics.generate.scoring import lead_scores
@@ -65,6 +65,18 @@ def _planted_stage_sums(world: World, leads: Leads) -> dict:
         }
         previous_reached = eligible & (leads.reached_at[:, k] != NO_TIME)
     return out
+
+
+def _planted_handovers(leads: Leads) -> dict[tuple, np.ndarray]:
+    """Per MQL month, segment, territory and lead source (non-deleted MQLs up to as_of): MQLs and their first
+    dispositions by sales, counted per DISPOSITIONS entry."""
+    mql = (leads.reached_at[:, 0] != NO_TIME) & ~leads.is_deleted
+    month = leads.reached_at[mql, 0].astype("datetime64[s]").astype("datetime64[M]").astype(np.int64)
+    keys = np.stack([month, leads.segment[mql], leads.territory[mql], leads.source[mql]], axis=1)
+    cells, cell = np.unique(keys, axis=0, return_inverse=True)
+    counts = np.zeros((len(cells), len(DISPOSITIONS)), dtype=np.int64)
+    np.add.at(counts, (cell.ravel(), leads.first_disposition[mql]), 1)
+    return {tuple(int(v) for v in key): counts[i] for i, key in enumerate(cells)}
 
 
 def _planted_campaign_sums(world: World, leads: Leads) -> dict:
@@ -352,6 +364,7 @@ def generate_chunk(world: World, chunk: int, n_leads: int, landing_dir: Path) ->
         "stage_sums": _planted_stage_sums(world, leads),
         "campaign_sums": _planted_campaign_sums(world, leads),
         "score_sums": _planted_score_sums(world, leads, members),
+        "handovers": _planted_handovers(leads),
         "rep_sums": rep_expectations,
         "territory_leads": np.bincount(leads.territory, minlength=len(TERRITORIES)),
     }

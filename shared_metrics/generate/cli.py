@@ -21,7 +21,7 @@ from tqdm import tqdm
 from shared_metrics.generate import parameters as P
 from shared_metrics.generate.chunk import generate_chunk, reference_stats
 from shared_metrics.generate.defects import TableStats
-from shared_metrics.generate.funnel import REACHED
+from shared_metrics.generate.funnel import DISPOSITIONS, REACHED
 from shared_metrics.generate.reference import CAMPAIGN_TYPES, TERRITORIES, World, build_world
 from shared_metrics.generate.text import sf_ids
 from shared_metrics.landing import TABLES
@@ -129,6 +129,21 @@ def _truth(
         }
         for i in range(len(campaign_ids))
     ]
+    handovers: dict[tuple, np.ndarray] = {}
+    for result in results:
+        for key, counts in result["handovers"].items():
+            handovers[key] = handovers.get(key, 0) + counts
+    handover_rows = [
+        {
+            "mql_month": str(np.datetime64(month, "M")) + "-01",
+            "segment": P.SEGMENTS[segment],
+            "territory": TERRITORIES[territory],
+            "lead_source": P.LEAD_SOURCES[source],
+            "mqls": int(counts.sum()),
+            **{f"first_{d}": int(counts[i]) for i, d in enumerate(DISPOSITIONS)},
+        }
+        for (month, segment, territory, source), counts in sorted(handovers.items())
+    ]
     score_rows: dict[int, dict] = {}
     for result in results:
         for band, sums in result["score_sums"].items():
@@ -158,6 +173,11 @@ def _truth(
                 "mature non-deleted leads: leads and the sums of their planted probabilities of reaching "
                 "SQL, Opportunity and Won."
             ),
+            "handovers": (
+                "Per MQL month (UTC), segment, territory and lead source, over non-deleted leads that became MQLs "
+                "by as_of: MQLs and how many sales first accepted, recycled, disqualified, or had not ruled on "
+                "(pending) by as_of."
+            ),
             "defects": (
                 "Exact counts per landed table: rows landed, superseded versions (older versions and "
                 "exact duplicates), deleted entities, staged rows, and quarantined junk rows by reason."
@@ -171,6 +191,7 @@ def _truth(
             "reps": rep_rows,
         },
         "campaigns": campaign_rows,
+        "handovers": handover_rows,
         "lead_score_bands": [score_rows[band] for band in sorted(score_rows)],
         "defects": {
             "rates": {

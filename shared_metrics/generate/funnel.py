@@ -13,6 +13,8 @@ from shared_metrics.generate.reference import CAMPAIGN_TYPE_BY_SOURCE, CAMPAIGN_
 from shared_metrics.generate.text import INDUSTRIES, TITLES, companies, people, pick, sf_ids
 
 NO_TIME = np.iinfo(np.int64).max  # "never happens"
+# Sales' first disposition of a handed-over MQL, as of as_of (see DESIGN.md, "Sales acceptance").
+DISPOSITIONS = ["pending", "accepted", "recycled", "disqualified"]
 INITIAL_STATUS = "Open - Not Contacted"
 RATINGS = ["Hot", "Warm", "Cold"]
 # Stage index: 0 Lead, 1 MQL, 2 SAL, 3 SQL, 4 Opportunity, 5 Won.
@@ -52,6 +54,7 @@ class Leads:
     reached_at: np.ndarray  # [n, 5] first time each of MQL..Won is reached (NO_TIME if never)
     close_at: np.ndarray  # opportunity close time (NO_TIME without opportunity)
     recycled_before_accept: np.ndarray
+    first_disposition: np.ndarray  # index into DISPOSITIONS, as of as_of (0 also for leads never MQL)
     is_deleted: np.ndarray
     status: np.ndarray  # status at as_of
     modstamp: np.ndarray
@@ -67,6 +70,28 @@ def day_weights() -> np.ndarray:
     rhythm = np.array([1.15, 1.2, 1.15, 1.05, 0.9, 0.35, 0.3])[weekday]
     weights = rhythm * (1.0 + 0.6 * days / P.HISTORY_DAYS)
     return weights / weights.sum()
+
+
+def _first_dispositions(
+    reached_at: np.ndarray,
+    last_stage: np.ndarray,
+    recycled_before_accept: np.ndarray,
+    t_recycled: np.ndarray,
+    exit_status: np.ndarray,
+    t_exit: np.ndarray,
+    as_of: int,
+) -> np.ndarray:
+    """The first thing sales did with each MQL by as_of: accepted it, sent it back, disqualified it, or
+    nothing yet. A lead recycled before its later acceptance was first recycled."""
+    first = np.zeros(len(last_stage), dtype=np.int64)
+    mql = reached_at[:, 0] != NO_TIME
+    accepted = mql & (reached_at[:, 1] != NO_TIME) & ~recycled_before_accept
+    recycled_first = mql & recycled_before_accept & (t_recycled <= as_of)
+    exited = mql & (last_stage == 1) & (t_exit <= as_of)
+    first[accepted] = DISPOSITIONS.index("accepted")
+    first[recycled_first | (exited & (exit_status == "Recycled"))] = DISPOSITIONS.index("recycled")
+    first[exited & (exit_status == "Disqualified")] = DISPOSITIONS.index("disqualified")
+    return first
 
 
 def draw_leads(world: World, rng: np.random.Generator, numbers: np.ndarray) -> tuple[Leads, dict]:
@@ -145,6 +170,9 @@ def draw_leads(world: World, rng: np.random.Generator, numbers: np.ndarray) -> t
         exit_status[mask] = np.array([status for status, _ in options], dtype=object)[choice]
     t_exit = last_time + lognormal_seconds(rng, P.DAYS_TO_EXIT, n)
     has_exit_event = np.isin(exit_status, ["Nurturing", "Recycled", "Disqualified"])
+    first_disposition = _first_dispositions(
+        reached_at, last_stage, recycled_before_accept, t_recycled, exit_status, t_exit, as_of
+    )
 
     # Status history: candidate events per lead, kept when they happened by as_of.
     slots = [
@@ -202,6 +230,7 @@ def draw_leads(world: World, rng: np.random.Generator, numbers: np.ndarray) -> t
         reached_at=reached_at,
         close_at=t_close,
         recycled_before_accept=recycled_before_accept,
+        first_disposition=first_disposition,
         is_deleted=is_deleted,
         status=status,
         modstamp=modstamp,

@@ -1,0 +1,91 @@
+"""Each shared definition (DESIGN.md, "Shared definitions") is computed once: the warehouse recovers the planted
+truth for it, and every table that shows the same figure agrees with the others over the same slice."""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+
+import pytest
+
+from shared_metrics.settings import SEEDS_DIR
+
+
+def seed_rows(name: str) -> list[dict[str, str]]:
+    with (SEEDS_DIR / f"{name}.csv").open(newline="", encoding="utf-8") as file:
+        return list(csv.DictReader(file))
+
+
+@pytest.fixture(scope="module")
+def sourced_by() -> dict[str, str]:
+    return {row["lead_source"]: row["sourced_by"] for row in seed_rows("lead_source_map")}
+
+
+@pytest.fixture(scope="module")
+def planted_handovers(small_truth: dict, sourced_by: dict[str, str]) -> dict[tuple[str, str, str, str], dict]:
+    """(MQL month, segment, territory, sourced by) -> planted MQLs and first dispositions."""
+    cells: dict[tuple[str, str, str, str], dict] = defaultdict(lambda: defaultdict(int))
+    for row in small_truth["handovers"]:
+        key = (row["mql_month"], row["segment"], row["territory"], sourced_by[row["lead_source"]])
+        for measure in ("mqls", "first_accepted", "first_recycled", "first_disqualified", "first_pending"):
+            cells[key][measure] += row[measure]
+    return cells
+
+
+def test_sales_acceptance_counts_sales_first_disposition_as_planted(warehouse, planted_handovers) -> None:
+    """A lead recycled before a later acceptance was first recycled: the marketing SLA counts it so."""
+    planted: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for (month, _, _, sourced), counts in planted_handovers.items():
+        if sourced == "marketing":
+            planted[month][0] += counts["first_accepted"]
+            planted[month][1] += counts["mqls"] - counts["first_pending"]
+    observed = {
+        str(month): [int(accepted), int(dispositioned)]
+        for month, accepted, dispositioned in warehouse.execute(
+            """select sla_month, sum(marketing_sourced_accepted_mql_count),
+                      sum(marketing_sourced_dispositioned_mql_count)
+               from metrics.marketing_sla_compliance group by 1 having sum(marketing_sourced_mql_count) > 0"""
+        ).fetchall()
+    }
+    assert observed == dict(planted)
+
+
+def test_marketing_is_measured_on_the_mqls_it_sourced_against_its_quota(warehouse, planted_handovers) -> None:
+    quotas = {(row["segment"], row["territory"], row["effective_from"]): int(row["monthly_mql_quota"])
+              for row in seed_rows("marketing_sla_targets")}
+
+    def quota(month: str, segment: str, territory: str) -> int:
+        in_force = [start for s, t, start in quotas if (s, t) == (segment, territory) and start <= month]
+        return quotas[(segment, territory, max(in_force))]
+
+    planted_marketing: dict[tuple[str, str, str], int] = defaultdict(int)
+    planted_all: dict[tuple[str, str, str], int] = defaultdict(int)
+    for (month, segment, territory, sourced), counts in planted_handovers.items():
+        planted_all[(month, segment, territory)] += counts["mqls"]
+        if sourced == "marketing":
+            planted_marketing[(month, segment, territory)] += counts["mqls"]
+    rows = warehouse.execute(
+        """select cast(sla_month as varchar), segment, territory, marketing_sourced_mql_count, mql_count,
+                  mql_quota, mql_quota_attainment
+           from metrics.marketing_sla_compliance where mql_count > 0"""
+    ).fetchall()
+    assert {(m, s, t): n for m, s, t, n, *_ in rows} == dict(planted_marketing)
+    assert {(m, s, t): n for m, s, t, _, n, *_ in rows} == dict(planted_all)
+    for month, segment, territory, delivered, _, mql_quota, attainment in rows:
+        assert mql_quota == quota(month, segment, territory)
+        assert attainment == pytest.approx(delivered / mql_quota)
+    # Sales', partners' and referrals' MQLs are not marketing's delivery (the planted mix has many).
+    assert sum(planted_marketing.values()) < 0.75 * sum(planted_all.values())
+
+
+def test_marketing_sla_and_lead_feedback_show_one_acceptance_rate(warehouse) -> None:
+    marketing_sla = warehouse.execute(
+        """select sla_month, sum(marketing_sourced_accepted_mql_count), sum(marketing_sourced_dispositioned_mql_count)
+           from metrics.marketing_sla_compliance group by 1 order by 1"""
+    ).fetchall()
+    feedback = warehouse.execute(
+        """select handover_month, sum(lead_count) filter (where disposition = 'accepted'),
+                  sum(lead_count) filter (where disposition <> 'pending')
+           from metrics.lead_feedback where sourced_by = 'marketing' group by 1 order by 1"""
+    ).fetchall()
+    assert [row for row in marketing_sla if row[2]] == feedback

@@ -319,7 +319,8 @@ def sla(filters: Filters) -> None:
     )
     where_m, parameters_m = filters.where("sla_month")
     marketing = query(
-        f"""select sla_month, sum(marketing_sourced_mql_count) / nullif(sum(mql_quota), 0) as mql_quota_attainment,
+        f"""select sla_month,
+                   sum(marketing_sourced_mql_count) / nullif(sum(mql_quota), 0) as mql_quota_attainment,
                    sum(marketing_sourced_accepted_mql_count)
                    / nullif(sum(marketing_sourced_dispositioned_mql_count), 0) as sales_acceptance_rate
             from metrics.marketing_sla_compliance where {where_m} group by 1 order by 1""",

@@ -110,7 +110,9 @@ def tiny_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
                 landing_dir=str(settings.landing_dir), warehouse_dir=str(settings.warehouse_dir)
             )
         },
-        run_config={"ops": {"demo_landing_data": {"config": {"leads": TINY_LEADS, "seed": 3}}}},
+        run_config={
+            "ops": {"demo_landing_data": {"config": {"leads": TINY_LEADS, "seed": 3, "as_of": "2026-11-01"}}}
+        },
     )
     assert result.success
     return settings

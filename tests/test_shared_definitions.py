@@ -1,9 +1,10 @@
-"""Each shared definition (DESIGN.md, "Shared definitions") is computed once: the warehouse recovers the planted
-truth for it, and every table that shows the same figure agrees with the others over the same slice."""
+"""Each shared definition (DESIGN.md, "Shared definitions") is computed once: the warehouse recovers the
+planted truth for it, and every table showing the same figure agrees with the others over the same slice."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from collections import defaultdict
 
 import pytest
@@ -51,8 +52,10 @@ def test_sales_acceptance_counts_sales_first_disposition_as_planted(warehouse, p
 
 
 def test_marketing_is_measured_on_the_mqls_it_sourced_against_its_quota(warehouse, planted_handovers) -> None:
-    quotas = {(row["segment"], row["territory"], row["effective_from"]): int(row["monthly_mql_quota"])
-              for row in seed_rows("marketing_sla_targets")}
+    quotas = {
+        (row["segment"], row["territory"], row["effective_from"]): int(row["monthly_mql_quota"])
+        for row in seed_rows("marketing_sla_targets")
+    }
 
     def quota(month: str, segment: str, territory: str) -> int:
         in_force = [start for s, t, start in quotas if (s, t) == (segment, territory) and start <= month]
@@ -80,7 +83,8 @@ def test_marketing_is_measured_on_the_mqls_it_sourced_against_its_quota(warehous
 
 def test_marketing_sla_and_lead_feedback_show_one_acceptance_rate(warehouse) -> None:
     marketing_sla = warehouse.execute(
-        """select sla_month, sum(marketing_sourced_accepted_mql_count), sum(marketing_sourced_dispositioned_mql_count)
+        """select sla_month, sum(marketing_sourced_accepted_mql_count),
+                  sum(marketing_sourced_dispositioned_mql_count)
            from metrics.marketing_sla_compliance group by 1 order by 1"""
     ).fetchall()
     feedback = warehouse.execute(
@@ -89,3 +93,38 @@ def test_marketing_sla_and_lead_feedback_show_one_acceptance_rate(warehouse) -> 
            from metrics.lead_feedback where sourced_by = 'marketing' group by 1 order by 1"""
     ).fetchall()
     assert [row for row in marketing_sla if row[2]] == feedback
+
+
+def test_sla_clocks_still_running_at_the_landing_watermark_are_pending_as_planted(
+    warehouse, small_truth: dict
+) -> None:
+    """The landing ends weeks before the refresh runs: MQLs still inside their windows at the data's own time
+    are pending, not missed."""
+    reps = small_truth["sales_sla"]["reps"]
+    planted = (
+        sum(rep["first_touch_pending_at_as_of"] for rep in reps),
+        sum(rep["attempts_pending_at_as_of"] for rep in reps),
+    )
+    observed = warehouse.execute(
+        """select count(*) filter (where first_touch_sla_status = 'pending'),
+                  count(*) filter (where attempts_sla_status = 'pending')
+           from metrics.sales_sla_by_lead"""
+    ).fetchall()[0]
+    assert planted[0] > 0 and planted[1] > 0
+    # The watermark lies a few hours before the generator's as-of (the last touch of a Friday evening).
+    for seen, expected in zip(observed, planted, strict=True):
+        assert abs(seen - expected) <= max(3, 0.03 * expected), (observed, planted)
+
+
+def test_the_clocks_stand_at_the_landing_watermark_and_say_how_stale_it_is(
+    warehouse, small_truth: dict
+) -> None:
+    as_of = dt.datetime.fromisoformat(small_truth["generator"]["as_of"])
+    rows = warehouse.execute(
+        "select clock_name, clock_at, refreshed_at, hours_behind_refresh, is_stale from metrics.data_clocks"
+    ).fetchall()
+    assert {name for name, *_ in rows} == {"sales_sla", "funnel", "campaigns"}
+    for name, clock_at, refreshed_at, hours_behind, is_stale in rows:
+        assert as_of - dt.timedelta(days=3) <= clock_at <= as_of, name
+        assert hours_behind == pytest.approx((refreshed_at - clock_at).total_seconds() / 3600)
+        assert is_stale == (hours_behind > 72), name

@@ -3,7 +3,7 @@
     the ones this refresh's landed rows touch, and the ones whose results still move with time alone (an SLA
     clock still running, a meeting that was ahead) because something happened to them recently.
 -#}
-{%- set settle_from = dbt.dateadd('day', -1 * var('incremental_settle_days'), refresh_started_at()) %}
+{%- set settle_from = dbt.dateadd('day', -1 * var('incremental_settle_days'), earliest_data_clock()) %}
 
 with
 

@@ -34,7 +34,7 @@ responses_counted as (
     from leads
     inner join responses on leads.lead_id = responses.lead_id
     left join mqls on leads.lead_id = mqls.lead_id
-    where responses.responded_at <= coalesce(mqls.reached_at, {{ refresh_started_at() }})
+    where responses.responded_at <= coalesce(mqls.reached_at, {{ data_clock('campaigns') }})
     group by leads.lead_id
 ),
 

@@ -20,7 +20,7 @@ matured as (
     inner join lead_funnel on sla_by_lead.lead_id = lead_funnel.lead_id
     where
         sla_by_lead.mql_at
-        <= {{ dbt.dateadd('day', -1 * var('cohort_maturity_days'), refresh_started_at()) }}
+        <= {{ dbt.dateadd('day', -1 * var('cohort_maturity_days'), data_clock('funnel')) }}
 ),
 
 final as (

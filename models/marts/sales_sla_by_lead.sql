@@ -18,7 +18,7 @@ mqls as (
 touches as (
     -- Meetings still ahead do not count yet.
     select * from {{ ref('int_sales_touches__unioned') }}
-    where touched_at <= {{ refresh_started_at() }}
+    where touched_at <= {{ data_clock('sales_sla') }}
 ),
 
 calendar_days as (
@@ -67,11 +67,13 @@ handed_over_clock as (
 ),
 
 territory_now as (
+    -- "Now" is the landing's sales-SLA clock (int_landing__clocks), not the wall clock.
+    {%- set now = data_clock('sales_sla') %}
     select
         calendar_days.territory,
-        {{ business_seconds_at('calendar_days', refresh_started_at()) }} as business_seconds_now
+        {{ business_seconds_at('calendar_days', now) }} as business_seconds_now
     from calendar_days
-    where calendar_days.local_date = cast({{ utc_to_local(refresh_started_at(), 'calendar_days.time_zone') }} as date)
+    where calendar_days.local_date = cast({{ utc_to_local(now, 'calendar_days.time_zone') }} as date)
 ),
 
 touches_after_mql as (

@@ -1,5 +1,6 @@
 """Landing assets: the raw Salesforce tables in LANDING_DIR (observed, not built here), and demo data."""
 
+import datetime as dt
 import hashlib
 import json
 from pathlib import Path
@@ -7,7 +8,7 @@ from pathlib import Path
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, Config, MaterializeResult, asset
 
 from orchestration.resources import WarehouseResource
-from shared_metrics.generate.cli import TRUTH_FILE, generate
+from shared_metrics.generate.cli import TRUTH_FILE, generate, today_utc
 from shared_metrics.landing import LANDED_FILE_PATTERNS, TABLES
 
 LANDING_GROUP = "landing"
@@ -46,6 +47,7 @@ def table_fingerprint(landing_dir: Path, table: str) -> dict[str, int | str]:
 class DemoDataConfig(Config):
     leads: int | None = None  # default: DEMO_LEADS
     seed: int | None = None  # default: DEMO_SEED
+    as_of: str | None = None  # the data's last day (ISO date); default today (UTC), so the demo looks live
     replace_existing: bool = False
 
 
@@ -57,13 +59,17 @@ def demo_landing_data(
     it refuses to overwrite a landing folder that holds data unless replace_existing is set."""
     settings = warehouse.settings
     leads, seed = config.leads or settings.demo_leads, config.seed or settings.demo_seed
-    truth = generate(leads, seed, settings.landing_dir, force=config.replace_existing, progress=False)
+    as_of = dt.date.fromisoformat(config.as_of) if config.as_of else today_utc()
+    truth = generate(
+        leads, seed, settings.landing_dir, as_of=as_of, force=config.replace_existing, progress=False
+    )
     tables = truth["defects"]["tables"]
     context.log.info(f"Wrote {leads:,} leads to {settings.landing_dir}")
     return MaterializeResult(
         metadata={
             "leads": leads,
             "seed": seed,
+            "as_of": as_of.isoformat(),
             "landed_rows": sum(t["landed"] for t in tables.values()),
             "truth_file": str(settings.landing_dir / TRUTH_FILE),
         }

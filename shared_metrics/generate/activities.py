@@ -30,6 +30,18 @@ def _workday_seconds(world: World, territory: np.ndarray) -> np.ndarray:
     ]
 
 
+def _business_seconds_between(world: World, territory: np.ndarray, start: np.ndarray, end: int) -> np.ndarray:
+    """Working seconds in each territory's calendar from each start to one end (negative if later)."""
+    out = np.empty(len(start), dtype=np.int64)
+    for t, name in enumerate(TERRITORIES):
+        mask = territory == t
+        if mask.any():
+            calendar = world.calendars[name]
+            until_end = calendar.business_seconds_before(np.array([end]))[0]
+            out[mask] = until_end - calendar.business_seconds_before(start[mask])
+    return out
+
+
 def draw_touches(world: World, rng: np.random.Generator, leads: Leads) -> tuple[dict, dict]:
     """Completed touches and open tasks; returns the touches and the per-rep planted SLA expectations."""
     reps = world.reps
@@ -94,6 +106,15 @@ def draw_touches(world: World, rng: np.random.Generator, leads: Leads) -> tuple[
     )
     open_keep = open_created <= world.as_of
 
+    # MQLs whose SLA clocks still run at as_of: no touch yet within the first-touch target, fewer than the
+    # required attempts within the attempt window (business time of the owner's territory since MQL).
+    since_mql = _business_seconds_between(world, territory, t_mql[mql], world.as_of)
+    touched_by = np.zeros(m, dtype=np.int64)
+    np.add.at(touched_by, owner_of, (offset <= np.minimum(window_o, since_mql[owner_of])).astype(np.int64))
+    live = ~leads.is_deleted[mql]
+    first_touch_pending = live & (since_mql <= target) & (never | (first > since_mql))
+    attempts_pending = live & (since_mql <= window) & (touched_by < P.SLA_MIN_ATTEMPTS)
+
     # Planted expectations per rep over MQLs whose SLA window has closed.
     settled = (t_mql[mql] <= world.as_of - SLA_SETTLED_AFTER) & ~leads.is_deleted[mql]
     touched_probability = 1.0 - p_never
@@ -111,6 +132,8 @@ def draw_touches(world: World, rng: np.random.Generator, leads: Leads) -> tuple[
             minlength=n_reps,
         ),
         "expected_never_touched": np.bincount(rep[settled], weights=p_never[settled], minlength=n_reps),
+        "first_touch_pending_at_as_of": np.bincount(rep[first_touch_pending], minlength=n_reps),
+        "attempts_pending_at_as_of": np.bincount(rep[attempts_pending], minlength=n_reps),
     }
     touches = {
         "lead_index": lead_index,

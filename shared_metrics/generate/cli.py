@@ -104,6 +104,8 @@ def _truth(
             "p_never_touched_if_not_accepted": float(reps.p_never_touched[i]),
             "p_enough_attempts_if_touched": float(reps.p_enough_attempts[i]),
             "settled_mqls": int(rep_sums["mqls"][i]),
+            "first_touch_pending_at_as_of": int(rep_sums["first_touch_pending_at_as_of"][i]),
+            "attempts_pending_at_as_of": int(rep_sums["attempts_pending_at_as_of"][i]),
             **{
                 measure: round(float(rep_sums[measure][i]), 6)
                 for measure in (
@@ -166,7 +168,9 @@ def _truth(
             ),
             "sales_sla": (
                 "Per rep, over non-deleted MQLs at least 21 days before as_of: the expected number "
-                "first touched within target, with enough attempts, and never touched."
+                "first touched within target, with enough attempts, and never touched; over all non-deleted "
+                "MQLs: how many SLA clocks still run at as_of (no touch yet within the first-touch target; "
+                "fewer than the required attempts within the window)."
             ),
             "lead_score_bands": (
                 "Per score band (seed lead_scoring_rules, bands of LEAD_SCORE_BAND_WIDTH points), over "
@@ -174,9 +178,9 @@ def _truth(
                 "SQL, Opportunity and Won."
             ),
             "handovers": (
-                "Per MQL month (UTC), segment, territory and lead source, over non-deleted leads that became MQLs "
-                "by as_of: MQLs and how many sales first accepted, recycled, disqualified, or had not ruled on "
-                "(pending) by as_of."
+                "Per MQL month (UTC), segment, territory and lead source, over non-deleted leads that "
+                "became MQLs by as_of: MQLs and how many sales first accepted, recycled, disqualified, or "
+                "had not ruled on (pending) by as_of."
             ),
             "defects": (
                 "Exact counts per landed table: rows landed, superseded versions (older versions and "
@@ -254,6 +258,11 @@ def generate(
     return truth
 
 
+def today_utc() -> dt.date:
+    """The demo's default as-of: its data ends today, so a fresh demo looks live."""
+    return dt.datetime.now(dt.UTC).date()
+
+
 def _json_default(value: object) -> object:
     if isinstance(value, np.generic):
         return value.item()
@@ -277,8 +286,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--as-of",
         type=dt.date.fromisoformat,
-        default=P.DEFAULT_AS_OF,
-        help="the data's 'now': nothing happens after it (default %(default)s)",
+        default=today_utc(),
+        help="the data's 'now': nothing happens after it (default: today, UTC)",
     )
     parser.add_argument("--workers", type=int, default=None, help="processes (default: up to 2)")
     parser.add_argument("--force", action="store_true", help="replace generated tables already in --out")

@@ -84,8 +84,12 @@ metrics: manifest
 	@echo "MQL volume and marketing-sourced pipeline against target by month:"
 	$(MF) --metrics mqls_delivered,mql_quota,mql_quota_attainment,marketing_sourced_pipeline_attainment \
 		--group-by metric_time__month --order metric_time__month
-	@echo "Campaign ROI and cost per MQL by campaign type, W-shaped attribution:"
-	$(MF) --metrics attributed_revenue,campaign_return_on_investment,cost_per_mql,cost_per_opportunity \
+	@echo "Campaign ROI over the campaigns' lives by campaign type, W-shaped attribution:"
+	$(MF) --metrics lifetime_attributed_revenue,lifetime_campaign_cost,campaign_return_on_investment \
+		--group-by campaign_lifetime__campaign_type --order campaign_lifetime__campaign_type \
+		--where "{{ Dimension('campaign_lifetime__attribution_model') }} = 'w_shaped'"
+	@echo "Cost per MQL and per opportunity by campaign type, W-shaped attribution:"
+	$(MF) --metrics campaign_cost,cost_per_mql,cost_per_opportunity \
 		--group-by campaign_result__campaign_type --order campaign_result__campaign_type \
 		--where "{{ Dimension('campaign_result__attribution_model') }} = 'w_shaped'"
 

@@ -422,18 +422,17 @@ def campaigns(filters: Filters) -> None:
         return
     label = st.selectbox("Attribution model", list(ATTRIBUTION_MODELS))
     st.caption(help_for("campaign_attribution", "attribution_model", "How credit is shared among touches."))
-    where, parameters = filters.where("roi_month", segment_column="", territory_column="")
+    # Campaigns that started in the chosen months, each over its whole life (ROI is never per month).
+    where, parameters = filters.where("start_month", segment_column="", territory_column="")
     roi = query(
-        f"""select campaign_name, campaign_type, sum(cost_amount) as cost,
-                   bool_or(is_cost_budgeted) as budgeted,
-                   sum(leads_created) as leads, sum(mqls) as mqls, sum(sqls) as sqls,
-                   sum(attributed_opportunities) as opportunities,
-                   sum(attributed_pipeline_amount) as pipeline, sum(attributed_won_amount) as won,
-                   sum(cost_amount) / nullif(sum(mqls), 0) as cost_per_mql,
-                   sum(cost_amount) / nullif(sum(attributed_opportunities), 0) as cost_per_opportunity,
-                   (sum(attributed_won_amount) - sum(cost_amount)) / nullif(sum(cost_amount), 0) as roi
+        f"""select campaign_name, campaign_type, cost_to_date_amount as cost,
+                   is_cost_budgeted as budgeted, is_return_maturing as return_maturing,
+                   leads_created as leads, mqls, sqls,
+                   attributed_opportunities as opportunities,
+                   attributed_pipeline_amount as pipeline, attributed_won_amount as won,
+                   cost_per_mql, cost_per_opportunity, return_on_investment as roi
             from metrics.campaign_roi where {where} and attribution_model = ?
-            group by all order by won desc""",
+            order by won desc""",
         [*parameters, ATTRIBUTION_MODELS[label]],
     )
     by_type = roi.groupby("campaign_type", as_index=False)[["cost", "mqls", "won"]].sum()
@@ -454,12 +453,15 @@ def campaigns(filters: Filters) -> None:
     )
     st.caption(help_for("campaign_roi", "return_on_investment", "(won - cost) / cost."))
     st.subheader("Campaign ROI (click a column to sort)")
-    st.caption(help_for("campaign_roi", "cost_amount", "Actual cost, or budget where missing (flagged)."))
+    st.caption(help_for("campaign_roi", "cost_to_date_amount", "Spend to date (actual, else budget)."))
     st.dataframe(
         roi,
         hide_index=True,
         column_config={
             "budgeted": st.column_config.CheckboxColumn("cost is budget", help="No actual cost booked yet"),
+            "return_maturing": st.column_config.CheckboxColumn(
+                "return still coming in", help="Its leads' opportunities are still closing"
+            ),
             "roi": st.column_config.NumberColumn("ROI", format="percent"),
             "cost_per_mql": st.column_config.NumberColumn("cost per MQL", format="%.0f"),
             "cost_per_opportunity": st.column_config.NumberColumn("cost per opportunity", format="%.0f"),

@@ -23,7 +23,7 @@ def test_each_campaign_recovers_its_planted_mql_rate(warehouse, small_truth: dic
     observed = {
         campaign: (int(leads), int(mqls))
         for campaign, leads, mqls in warehouse.execute(
-            """select campaign_id, sum(leads_created), sum(mqls) from metrics.campaign_roi
+            """select campaign_id, sum(leads_created), sum(mqls) from metrics.campaign_results_monthly
                where attribution_model = 'linear' and roi_month < ? group by 1""",
             [mature_before(small_truth)],
         ).fetchall()

@@ -72,7 +72,7 @@ def test_marketing_is_measured_on_the_mqls_it_sourced_against_its_quota(warehous
                   mql_quota, mql_quota_attainment
            from metrics.marketing_sla_compliance where mql_count > 0"""
     ).fetchall()
-    assert {(m, s, t): n for m, s, t, n, *_ in rows} == dict(planted_marketing)
+    assert {(m, s, t): n for m, s, t, n, *_ in rows if n} == dict(planted_marketing)
     assert {(m, s, t): n for m, s, t, _, n, *_ in rows} == dict(planted_all)
     for month, segment, territory, delivered, _, mql_quota, attainment in rows:
         assert mql_quota == quota(month, segment, territory)
@@ -128,3 +128,45 @@ def test_the_clocks_stand_at_the_landing_watermark_and_say_how_stale_it_is(
         assert as_of - dt.timedelta(days=3) <= clock_at <= as_of, name
         assert hours_behind == pytest.approx((refreshed_at - clock_at).total_seconds() / 3600)
         assert is_stale == (hours_behind > 72), name
+
+
+def test_campaign_cost_is_the_planted_spend_to_date_never_future_spend(warehouse, small_truth: dict) -> None:
+    observed = dict(
+        warehouse.execute(
+            "select campaign_id, cost_to_date_amount from metrics.campaign_roi where attribution_model = 'linear'"
+        ).fetchall()
+    )
+    planted = {campaign["campaign_id"]: campaign["cost_to_date"] for campaign in small_truth["campaigns"]}
+    assert observed.keys() == planted.keys()
+    assert {c: round(observed[c], 2) for c in planted} == {c: round(v, 2) for c, v in planted.items()}
+    # Campaigns that have not started yet have spent nothing, whatever their budget.
+    assert any(value == 0 for value in planted.values())
+
+
+def test_campaign_roi_sets_all_credited_revenue_against_all_spend_over_the_campaigns_life(warehouse) -> None:
+    rows = warehouse.execute(
+        """with credited as (
+               select campaign_id, attribution_model, sum(attributed_won_amount) as won
+               from metrics.campaign_attribution group by all
+           ),
+           monthly as (
+               select campaign_id, attribution_model, sum(cost_amount) as cost
+               from metrics.campaign_results_monthly group by all
+           )
+           select roi.attribution_model, roi.return_on_investment, coalesce(credited.won, 0), monthly.cost
+           from metrics.campaign_roi as roi
+           inner join monthly using (campaign_id, attribution_model)
+           left join credited using (campaign_id, attribution_model)"""
+    ).fetchall()
+    assert rows
+    for model, roi, won, cost in rows:
+        assert (roi is None) == (cost == 0), model
+        if cost:
+            assert roi == pytest.approx((won - cost) / cost), model
+    pooled = warehouse.execute(
+        """select attribution_model, (sum(attributed_won_amount) - sum(cost_to_date_amount))
+                                     / sum(cost_to_date_amount)
+           from metrics.campaign_roi group by 1"""
+    ).fetchall()
+    # A believable business: campaigns return a few times their cost over their lives, under every model.
+    assert all(0.5 < roi < 6 for _, roi in pooled), pooled

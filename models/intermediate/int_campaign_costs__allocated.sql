@@ -32,6 +32,8 @@ campaign_days as (
     from costed
     inner join days
         on days.calendar_date between costed.first_day and greatest(costed.first_day, costed.last_day)
+    -- Spend to date: days after the campaigns clock have not been spent yet.
+    where days.calendar_date <= cast({{ data_clock('campaigns') }} as date)
 ),
 
 final as (

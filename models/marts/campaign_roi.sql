@@ -1,20 +1,14 @@
+{#- Return on investment over each campaign's life: everything it spent to date against everything credited to
+    it, so cost and revenue are compared over the same span (the month view cannot do that). #}
+
 with
+
+monthly as (
+    select * from {{ ref('campaign_results_monthly') }}
+),
 
 campaigns as (
     select * from {{ ref('stg_salesforce__campaigns') }}
-),
-
-costs as (
-    select * from {{ ref('int_campaign_costs__allocated') }}
-),
-
-leads as (
-    select * from {{ ref('lead_funnel') }}
-    where sourcing_campaign_id is not null
-),
-
-performance as (
-    select * from {{ ref('campaign_performance') }}
 ),
 
 attribution_models as (
@@ -24,70 +18,60 @@ attribution_models as (
     {% endfor %}
 ),
 
-sourced as (
-    -- Funnel counts of the leads each campaign created, by the month the leads were created.
-    select
-        sourcing_campaign_id as campaign_id,
-        cohort_month as roi_month,
-        count(*) as leads_created,
-        {{ count_where('mql_at is not null') }} as mqls,
-        {{ count_where('sql_at is not null') }} as sqls,
-        {{ count_where('opportunity_at is not null') }} as sourced_opportunities
-    from leads
-    group by sourcing_campaign_id, cohort_month
-),
-
-campaign_months as (
+lifetime as (
     select
         campaign_id,
-        cost_month as roi_month
-    from costs
-    union
-    select
-        campaign_id,
-        roi_month
-    from sourced
-    union
-    select
-        campaign_id,
-        performance_month as roi_month
-    from performance
+        attribution_model,
+        sum(cost_amount) as cost_to_date_amount,
+        bool_or(is_cost_budgeted) as is_cost_budgeted,
+        bool_or(is_cost_missing) as is_cost_missing,
+        cast(sum(leads_created) as {{ dbt.type_bigint() }}) as leads_created,
+        cast(sum(mqls) as {{ dbt.type_bigint() }}) as mqls,
+        cast(sum(sqls) as {{ dbt.type_bigint() }}) as sqls,
+        cast(sum(sourced_opportunities) as {{ dbt.type_bigint() }}) as sourced_opportunities,
+        sum(attributed_opportunities) as attributed_opportunities,
+        sum(attributed_pipeline_amount) as attributed_pipeline_amount,
+        sum(attributed_won_amount) as attributed_won_amount
+    from monthly
+    group by campaign_id, attribution_model
 ),
 
 final as (
+    -- Every campaign, also those that have not started yet (nothing spent, nothing credited).
     select
-        campaign_months.campaign_id,
+        campaigns.campaign_id,
         campaigns.campaign_name,
         campaigns.campaign_type,
         campaigns.campaign_status,
-        campaign_months.roi_month,
+        campaigns.start_date,
+        campaigns.end_date,
+        cast({{ dbt.date_trunc('month', 'coalesce(campaigns.start_date, cast(campaigns.created_at as date))') }}
+            as date) as start_month,
         attribution_models.attribution_model,
-        coalesce(costs.cost_amount, 0) as cost_amount,
-        coalesce(costs.is_cost_budgeted, false) as is_cost_budgeted,
-        coalesce(costs.is_cost_missing, false) as is_cost_missing,
-        coalesce(sourced.leads_created, 0) as leads_created,
-        coalesce(sourced.mqls, 0) as mqls,
-        coalesce(sourced.sqls, 0) as sqls,
-        coalesce(sourced.sourced_opportunities, 0) as sourced_opportunities,
-        coalesce(performance.attributed_opportunities, 0) as attributed_opportunities,
-        coalesce(performance.attributed_pipeline_amount, 0) as attributed_pipeline_amount,
-        coalesce(performance.attributed_won_amount, 0) as attributed_won_amount,
-        {{ ratio('costs.cost_amount', 'sourced.mqls') }} as cost_per_mql,
-        {{ ratio('costs.cost_amount', 'performance.attributed_opportunities') }} as cost_per_opportunity,
-        {{ ratio('coalesce(performance.attributed_won_amount, 0) - costs.cost_amount', 'costs.cost_amount') }}
-            as return_on_investment
-    from campaign_months
+        coalesce(lifetime.cost_to_date_amount, 0) as cost_to_date_amount,
+        coalesce(lifetime.is_cost_budgeted, false) as is_cost_budgeted,
+        coalesce(lifetime.is_cost_missing, false) as is_cost_missing,
+        coalesce(lifetime.leads_created, 0) as leads_created,
+        coalesce(lifetime.mqls, 0) as mqls,
+        coalesce(lifetime.sqls, 0) as sqls,
+        coalesce(lifetime.sourced_opportunities, 0) as sourced_opportunities,
+        coalesce(lifetime.attributed_opportunities, 0) as attributed_opportunities,
+        coalesce(lifetime.attributed_pipeline_amount, 0) as attributed_pipeline_amount,
+        coalesce(lifetime.attributed_won_amount, 0) as attributed_won_amount,
+        {{ ratio('lifetime.cost_to_date_amount', 'lifetime.mqls') }} as cost_per_mql,
+        {{ ratio('lifetime.cost_to_date_amount', 'lifetime.attributed_opportunities') }} as cost_per_opportunity,
+        {{ ratio('lifetime.attributed_won_amount - lifetime.cost_to_date_amount', 'lifetime.cost_to_date_amount') }}
+            as return_on_investment,
+        -- Its leads' opportunities are still open: the return is not in yet.
+        coalesce({{ dbt.dateadd('day', var('campaign_return_maturity_days'),
+                               'coalesce(campaigns.end_date, campaigns.start_date)') }}
+        > {{ data_clock('funnel') }}, true) as is_return_maturing
+    from campaigns
     cross join attribution_models
-    inner join campaigns on campaign_months.campaign_id = campaigns.campaign_id
-    left join costs
-        on campaign_months.campaign_id = costs.campaign_id and campaign_months.roi_month = costs.cost_month
-    left join sourced
-        on campaign_months.campaign_id = sourced.campaign_id and campaign_months.roi_month = sourced.roi_month
-    left join performance
+    left join lifetime
         on
-            campaign_months.campaign_id = performance.campaign_id
-            and campaign_months.roi_month = performance.performance_month
-            and attribution_models.attribution_model = performance.attribution_model
+            campaigns.campaign_id = lifetime.campaign_id
+            and attribution_models.attribution_model = lifetime.attribution_model
 )
 
 select * from final

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 from tqdm import tqdm
 
 from shared_metrics.generate import parameters as P
@@ -64,6 +65,18 @@ def _prepare(out: Path, force: bool) -> None:
         elif path.exists():
             path.unlink()
     out.mkdir(parents=True, exist_ok=True)
+
+
+def _campaign_cost_to_date(campaigns: pa.Table, as_of: dt.date) -> np.ndarray:
+    """Each campaign's spend up to the day before as_of: its actual cost (else budget) spread evenly over its
+    days, counting only the days it has run."""
+    start = campaigns["start_date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    end = campaigns["end_date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    actual = campaigns["actual_cost"].to_numpy(zero_copy_only=False).astype(float)
+    cost = np.where(np.isnan(actual), campaigns["budgeted_cost"].to_numpy(), actual)
+    days = end - start + 1
+    as_of_day = (as_of - dt.date(1970, 1, 1)).days
+    return cost / days * np.clip(as_of_day - start, 0, days)
 
 
 def _truth(
@@ -121,6 +134,7 @@ def _truth(
     sourced = sum(r["campaign_sums"]["sourced_leads"] for r in results)
     expected_mqls = sum(r["campaign_sums"]["expected_mqls"] for r in results)
     campaign_ids = world.campaign_table["id"].to_pylist()
+    cost_to_date = _campaign_cost_to_date(world.campaign_table, as_of)
     campaign_rows = [
         {
             "campaign_id": campaign_ids[i],
@@ -128,6 +142,7 @@ def _truth(
             "lift": float(campaigns.lift[i]),
             "sourced_leads_in_mature_cohorts": int(sourced[i]),
             "expected_mqls": round(float(expected_mqls[i]), 6),
+            "cost_to_date": round(float(cost_to_date[i]), 6),
         }
         for i in range(len(campaign_ids))
     ]

@@ -26,15 +26,16 @@ CAMPAIGN_TYPE_BY_SOURCE = {
     "Referral": "Referral Program",
 }
 CAMPAIGN_TYPES = list(CAMPAIGN_TYPE_BY_SOURCE.values())
+# What a B2B business pays per response: campaigns return a few times their cost over their lives, not 10x.
 COST_PER_RESPONSE_BY_TYPE = {
-    "Website": 25.0,
-    "Paid Search": 90.0,
-    "Webinar": 60.0,
-    "Trade Show": 250.0,
-    "Content Syndication": 45.0,
-    "Email": 8.0,
-    "Partner": 120.0,
-    "Referral Program": 150.0,
+    "Website": 200.0,
+    "Paid Search": 240.0,
+    "Webinar": 220.0,
+    "Trade Show": 620.0,
+    "Content Syndication": 200.0,
+    "Email": 120.0,
+    "Partner": 460.0,
+    "Referral Program": 700.0,
 }
 MISSING_ACTUAL_COST_RATE = 0.08
 

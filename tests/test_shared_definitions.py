@@ -133,7 +133,8 @@ def test_the_clocks_stand_at_the_landing_watermark_and_say_how_stale_it_is(
 def test_campaign_cost_is_the_planted_spend_to_date_never_future_spend(warehouse, small_truth: dict) -> None:
     observed = dict(
         warehouse.execute(
-            "select campaign_id, cost_to_date_amount from metrics.campaign_roi where attribution_model = 'linear'"
+            """select campaign_id, cost_to_date_amount from metrics.campaign_roi
+               where attribution_model = 'linear'"""
         ).fetchall()
     )
     planted = {campaign["campaign_id"]: campaign["cost_to_date"] for campaign in small_truth["campaigns"]}

@@ -45,8 +45,8 @@ final as (
         campaigns.campaign_status,
         campaigns.start_date,
         campaigns.end_date,
-        cast({{ dbt.date_trunc('month', 'coalesce(campaigns.start_date, cast(campaigns.created_at as date))') }}
-            as date) as start_month,
+        {%- set first_day = 'coalesce(campaigns.start_date, cast(campaigns.created_at as date))' %}
+        cast({{ dbt.date_trunc('month', first_day) }} as date) as start_month,
         attribution_models.attribution_model,
         coalesce(lifetime.cost_to_date_amount, 0) as cost_to_date_amount,
         coalesce(lifetime.is_cost_budgeted, false) as is_cost_budgeted,
@@ -63,9 +63,10 @@ final as (
         {{ ratio('lifetime.attributed_won_amount - lifetime.cost_to_date_amount', 'lifetime.cost_to_date_amount') }}
             as return_on_investment,
         -- Its leads' opportunities are still open: the return is not in yet.
-        coalesce({{ dbt.dateadd('day', var('campaign_return_maturity_days'),
-                               'coalesce(campaigns.end_date, campaigns.start_date)') }}
-        > {{ data_clock('funnel') }}, true) as is_return_maturing
+        {%- set return_complete_at = dbt.dateadd(
+            'day', var('campaign_return_maturity_days'), 'coalesce(campaigns.end_date, campaigns.start_date)'
+        ) %}
+        coalesce({{ return_complete_at }} > {{ data_clock('funnel') }}, true) as is_return_maturing
     from campaigns
     cross join attribution_models
     left join lifetime

@@ -17,7 +17,8 @@ stage_pairs as (
     select
         from_stages.funnel_stage as from_stage,
         to_stages.funnel_stage as to_stage,
-        from_stages.stage_order as from_stage_order
+        from_stages.stage_order as from_stage_order,
+        to_stages.maturity_days
     from stages as from_stages
     inner join stages as to_stages on from_stages.stage_order + 1 = to_stages.stage_order
 ),
@@ -32,6 +33,7 @@ transitions as (
         stage_pairs.from_stage,
         stage_pairs.to_stage,
         stage_pairs.from_stage_order,
+        stage_pairs.maturity_days,
         entered.reached_at as entered_at,
         converted.reached_at as converted_at
     from stage_pairs
@@ -53,12 +55,14 @@ aggregated as (
         from_stage,
         to_stage,
         from_stage_order,
+        maturity_days,
         count(*) as entered_count,
         count(converted_at) as converted_count,
         {{ percentile(days_between('entered_at', 'converted_at'), 0.5) }} as median_days_to_convert,
         {{ percentile(days_between('entered_at', 'converted_at'), 0.9) }} as p90_days_to_convert
     from transitions
-    group by cohort_month, sourced_by, lead_source, segment, territory, from_stage, to_stage, from_stage_order
+    group by
+        cohort_month, sourced_by, lead_source, segment, territory, from_stage, to_stage, from_stage_order, maturity_days
 ),
 
 final as (
@@ -76,7 +80,8 @@ final as (
         {{ ratio('converted_count', 'entered_count') }} as conversion_rate,
         median_days_to_convert,
         p90_days_to_convert,
-        {{ is_cohort_maturing('cohort_month') }} as is_maturing
+        -- Each stage pair matures on its own clock: Opportunity to Won takes most of a sales cycle.
+        {{ is_cohort_maturing('cohort_month', 'maturity_days') }} as is_maturing
     from aggregated
 )
 

@@ -55,7 +55,7 @@ final as (
         max(case when is_band_just_above_threshold then sql_rate end) over (partition by cohort_month)
             as sql_rate_just_above_threshold,
         {{ var('mql_score_threshold') }} as mql_score_threshold,
-        {{ is_cohort_maturing('cohort_month') }} as is_maturing
+        {{ is_cohort_maturing('cohort_month', stage_maturity_days('Won')) }} as is_maturing
     from rated
 )
 

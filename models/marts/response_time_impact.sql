@@ -9,7 +9,7 @@ lead_funnel as (
 ),
 
 matured as (
-    -- MQLs old enough to have had their chance to convert (cohort_maturity_days), with their outcome.
+    -- MQLs old enough to have had their chance to be won (seed funnel_stages), with their outcome.
     select
         sla_by_lead.response_time_bucket,
         sla_by_lead.segment,
@@ -20,7 +20,7 @@ matured as (
     inner join lead_funnel on sla_by_lead.lead_id = lead_funnel.lead_id
     where
         sla_by_lead.mql_at
-        <= {{ dbt.dateadd('day', -1 * var('cohort_maturity_days'), data_clock('funnel')) }}
+        <= {{ dbt.dateadd('day', '-1 * ' ~ stage_maturity_days('Won'), data_clock('funnel')) }}
 ),
 
 final as (

@@ -80,7 +80,8 @@ TABLES: dict[str, LandingTable] = {
             "user",
             _cols(
                 ("id", TEXT),
-                ("name", TEXT, True),
+                # A rep's display name: an employee, not a customer, so it may name reps in the metrics.
+                ("name", TEXT),
                 ("email", TEXT, True),
                 ("manager_id", TEXT),
                 ("user_role", TEXT),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+from pathlib import Path
 
 import pytest
 import yaml
@@ -113,3 +114,22 @@ def test_data_quality_accounts_for_every_landed_row_as_planted(
     )
     assert quarantined == sum(planted["quarantined"].values())
     assert hours > 0
+
+
+def test_only_employees_are_named_reps_display_names_and_nothing_else(warehouse, small_landing: Path) -> None:
+    employees = {
+        name
+        for (name,) in warehouse.execute(
+            f"select distinct name from read_parquet('{small_landing}/user/*.parquet')"
+        ).fetchall()
+    }
+    named = warehouse.execute(
+        "select table_schema, table_name, column_name from information_schema.columns "
+        "where column_name like '%display_name' and table_schema not in ('raw', 'config')"
+    ).fetchall()
+    assert any(schema == "metrics" for schema, *_ in named)
+    for schema, table, column in named:
+        values = {
+            v for (v,) in warehouse.execute(f'select distinct "{column}" from {schema}."{table}"').fetchall()
+        }
+        assert values - {None} <= employees, (table, column)

@@ -34,6 +34,7 @@ final as (
         coalesce(segments.segment, 'Unknown') as segment,
         coalesce(territories.territory, 'Unassigned') as territory,
         leads.owner_user_id,
+        users.user_display_name as owner_display_name,
         users.team_name as owner_team_name,
         users.territory as owner_territory,
         owner_calendars.time_zone as owner_time_zone,

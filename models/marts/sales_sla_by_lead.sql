@@ -37,6 +37,7 @@ handed_over as (
     select
         leads.lead_id,
         leads.owner_user_id,
+        leads.owner_display_name,
         leads.owner_team_name,
         leads.owner_territory,
         leads.owner_time_zone,
@@ -121,6 +122,7 @@ final as (
     select
         lead_id,
         owner_user_id,
+        owner_display_name,
         owner_team_name,
         owner_territory,
         segment,
@@ -128,6 +130,7 @@ final as (
         lead_source,
         mql_at,
         cast({{ dbt.date_trunc('week', 'mql_at') }} as date) as mql_week,
+        cast({{ dbt.date_trunc('month', 'mql_at') }} as date) as mql_month,
         first_touch_at,
         cast(business_seconds_to_first_touch as {{ type_double() }}) / 60 as business_minutes_to_first_touch,
         attempts_within_window,

@@ -7,7 +7,9 @@ sla_by_lead as (
 final as (
     select
         mql_week,
+        mql_month,
         owner_user_id,
+        owner_display_name,
         owner_team_name,
         segment,
         count(*) as mqls_received,
@@ -23,7 +25,7 @@ final as (
         {{ percentile('business_minutes_to_first_touch', 0.5) }} as median_business_minutes_to_first_touch,
         {{ count_where('is_never_touched') }} as never_touched_count
     from sla_by_lead
-    group by mql_week, owner_user_id, owner_team_name, segment
+    group by mql_week, mql_month, owner_user_id, owner_display_name, owner_team_name, segment
 )
 
 select * from final

@@ -8,6 +8,7 @@ latest_valid_rows as (
 final as (
     select
         user_id,
+        user_display_name,
         manager_user_id,
         user_role,
         team_name,

@@ -7,6 +7,7 @@ source as (
 renamed as (
     select
         {{ safe_cast('id', dbt.type_string()) }} as user_id,
+        {{ safe_cast('name', dbt.type_string()) }} as user_display_name,
         {{ safe_cast('manager_id', dbt.type_string()) }} as manager_user_id,
         {{ safe_cast('user_role', dbt.type_string()) }} as user_role,
         {{ safe_cast('team', dbt.type_string()) }} as team_name,

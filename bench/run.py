@@ -344,6 +344,7 @@ def main(argv: list[str] | None = None) -> None:
     del env["SHARED_METRICS_REFRESH_ID"]
     print("dashboard queries …", flush=True)
     dashboard = dashboard_query_latencies(warehouse_dir, args.repeats)
+    figures = headline_figures(warehouse)
     print("incremental refresh of one more day …", flush=True)
     incremental = incremental_refresh(landing, env, full["seconds"])
     overhead = overhead_ratio(warehouse, env) if args.overhead else None
@@ -355,12 +356,27 @@ def main(argv: list[str] | None = None) -> None:
         "overhead": overhead,
         "incremental": incremental,
         "dashboard_queries": dashboard,
+        "headline_figures": figures,
     }
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     results[str(args.leads)] = run
     RESULTS.write_text(json.dumps(results, indent=1) + "\n")
     REPORT.write_text(render_report(results))
     print(json.dumps(run, indent=1))
+
+
+def headline_figures(warehouse: Path) -> dict:
+    """The shared figures at this size (readouts.headline_figures), so runs can be compared."""
+    import duckdb
+
+    from shared_metrics import readouts
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        figures = readouts.headline_figures(readouts.connection_reader(con))
+    return {
+        f.name: {"value": f.value, "numerator": f.numerator, "denominator": f.denominator}
+        for f in figures.values()
+    }
 
 
 def incremental_refresh(landing: Path, env: dict[str, str], full_seconds: float) -> dict:

@@ -1,44 +1,15 @@
-"""Reading the published warehouse for the dashboard: read-only, one short connection per query, cached per
-published version so that a new publish shows up without a restart."""
+"""The dashboard's reader of the published warehouse: read-only, cached per published version so that a new
+publish shows up without a restart. Pages get figures from shared_metrics.readouts through `read`."""
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
+from shared_metrics import readouts
 from shared_metrics.publish import query_published
 from shared_metrics.settings import load_settings
-
-
-@dataclass(frozen=True)
-class Filters:
-    start_month: str
-    end_month: str
-    segments: tuple[str, ...]
-    territories: tuple[str, ...]
-    teams: tuple[str, ...] = ()
-
-    def where(
-        self,
-        month_column: str,
-        segment_column: str = "segment",
-        territory_column: str = "territory",
-        team_column: str = "",
-    ):
-        """A bound-parameter filter: (sql, parameters). Values are never pasted into the SQL."""
-        clauses = [f"{month_column} between cast(? as date) and cast(? as date)"]
-        parameters: list = [self.start_month, self.end_month]
-        if segment_column and self.segments:
-            clauses.append(f"{segment_column} in ({', '.join('?' for _ in self.segments)})")
-            parameters += list(self.segments)
-        if territory_column and self.territories:
-            clauses.append(f"{territory_column} in ({', '.join('?' for _ in self.territories)})")
-            parameters += list(self.territories)
-        if team_column and self.teams:
-            clauses.append(f"{team_column} in ({', '.join('?' for _ in self.teams)})")
-            parameters += list(self.teams)
-        return " and ".join(clauses), parameters
 
 
 def published_path() -> Path:
@@ -60,33 +31,14 @@ def _query(stamp: str, sql: str, parameters: tuple) -> pd.DataFrame:
     return query_published(load_settings(), sql, list(parameters))
 
 
-def query(sql: str, parameters: list | None = None) -> pd.DataFrame:
+def read(sql: str, parameters: Sequence = ()) -> pd.DataFrame:
+    """A readouts.Reader over the published warehouse."""
     stamp = published_stamp()
     if stamp is None:
         raise FileNotFoundError(published_path())
-    return _query(stamp, sql, tuple(parameters or []))
+    return _query(stamp, sql, tuple(parameters))
 
 
-def has_table(schema: str, table: str) -> bool:
-    rows = query(
-        "select count(*) as n from information_schema.tables where table_schema = ? and table_name = ?",
-        [schema, table],
-    )
-    return bool(rows["n"][0])
-
-
-def publication() -> tuple[str, str]:
-    if not has_table("meta", "publication"):
-        return ("unknown", "unknown")
-    rows = query("select version, cast(published_at as varchar) as published_at from meta.publication")
-    return (rows["version"][0], rows["published_at"][0]) if len(rows) else ("unknown", "unknown")
-
-
-def column_description(table: str, column: str) -> str:
-    """The column's dbt description, persisted by dbt as a comment; empty when none."""
-    rows = query(
-        "select comment from duckdb_columns() "
-        "where schema_name = 'metrics' and table_name = ? and column_name = ?",
-        [table, column],
-    )
-    return str(rows["comment"][0]) if len(rows) and rows["comment"][0] else ""
+def help_for(table: str, column: str, fallback: str) -> str:
+    """The column's documented meaning (dbt description) as a tooltip."""
+    return readouts.column_description(read, table, column) or fallback

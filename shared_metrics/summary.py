@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 
+from shared_metrics import readouts
 from shared_metrics.settings import load_settings
 
 
@@ -39,45 +40,35 @@ def summary(warehouse: Path) -> str:
         ).fetchall()
         lines.append("Quarantined rows by reason:" if quarantined else "Quarantined rows: none")
         lines += [f"  {table:<26} {reason:<28} {count:>10,}" for table, reason, count in quarantined]
-        lines += headline_figures(con)
+        read = readouts.connection_reader(con)
+        lines += data_clock_lines(read) + headline_lines(read)
     return "\n".join(lines)
 
 
-def headline_figures(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The shared metrics both teams watch, over all published data (matured cohorts for conversion)."""
-    # Leads reaching SQL all passed SAL, so SQL / MQL = (SAL to SQL converted) / (MQL to SAL entered).
-    matured_mqls, sqls = con.execute(
-        "select sum(entered_count) filter (where from_stage = 'MQL'), "
-        "sum(converted_count) filter (where from_stage = 'SAL') "
-        "from metrics.funnel_conversion where not is_maturing"
-    ).fetchall()[0]
-    sql_rate = ratio(sqls, matured_mqls)
-    first_touch, attempts = con.execute(
-        "select sum(first_touch_met_count) / sum(first_touch_met_count + first_touch_missed_count), "
-        "sum(enough_attempts_count) / nullif(sum(mqls_received - first_touch_pending_count), 0) "
-        "from metrics.sales_sla_compliance"
-    ).fetchall()[0]
-    mqls, quota, acceptance, pipeline, target = con.execute(
-        "select sum(marketing_sourced_mql_count), sum(mql_quota), "
-        "sum(marketing_sourced_accepted_mql_count) / sum(marketing_sourced_dispositioned_mql_count), "
-        "sum(marketing_sourced_pipeline_amount), sum(marketing_sourced_pipeline_target_amount) "
-        "from metrics.marketing_sla_compliance where mql_quota is not null"
-    ).fetchall()[0]
-    return [
-        "Headline figures (metrics schema):",
-        f"  MQL to SQL conversion (matured cohorts, {int(matured_mqls or 0):,} MQLs)  {percent(sql_rate)}",
-        f"  Sales SLA: first touch within target                    {percent(first_touch)}",
-        f"  Sales SLA: enough attempts                              {percent(attempts)}",
-        f"  Marketing SLA: marketing-sourced MQLs vs quota          {percent(ratio(mqls, quota))}"
-        f"  ({int(mqls or 0):,} of {int(quota or 0):,})",
-        f"  Marketing SLA: sales acceptance rate                    {percent(acceptance)}",
-        f"  Marketing-sourced pipeline vs target                    {percent(ratio(pipeline, target))}"
-        f"  ({float(pipeline or 0):,.0f} of {float(target or 0):,.0f})",
+def data_clock_lines(read: readouts.Reader) -> list[str]:
+    clocks = readouts.data_clocks(read)
+    lines = ["Data as of (time-dependent results are judged at these clocks):"]
+    lines += [
+        f"  {row.clock_name:<10} {row.clock_at:%Y-%m-%d %H:%M} UTC  "
+        f"({row.hours_behind_refresh:,.0f} h before the refresh{', STALE' if row.is_stale else ''})"
+        for row in clocks.itertuples()
     ]
+    warning = readouts.staleness_warning(clocks)
+    return lines + ([f"WARNING: {warning}"] if warning else [])
 
 
-def ratio(numerator: float | None, denominator: float | None) -> float | None:
-    return float(numerator) / float(denominator) if numerator is not None and denominator else None
+def headline_lines(read: readouts.Reader) -> list[str]:
+    """The shared figures both teams watch, over all published data (readouts.headline_figures)."""
+    lines = ["Headline figures (metrics schema):"]
+    for figure in readouts.headline_figures(read).values():
+        parts = f"{_number(figure.numerator)} of {_number(figure.denominator)}"
+        note = f"; {figure.note}" if figure.note else ""
+        lines.append(f"  {figure.label:<50} {percent(figure.value)}  ({parts}{note})")
+    return lines
+
+
+def _number(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:,.0f}"
 
 
 def percent(value: float | None) -> str:

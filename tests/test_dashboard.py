@@ -73,9 +73,9 @@ def test_choosing_a_team_shows_its_reps_week_by_week(app_on, built_warehouse: Pa
 def test_the_attribution_model_changes_the_credited_revenue(app_on, built_warehouse: Path) -> None:
     app = app_on(built_warehouse.parent)
     app.sidebar.radio[0].set_value("Campaigns").run()
-    first_touch = app.dataframe[0].value.set_index("campaign_name")["won"]
+    first_touch = app.dataframe[0].value.set_index("campaign_name")["attributed_won_amount"]
     app.selectbox[0].set_value("Last touch").run()
     assert not app.exception
-    last_touch = app.dataframe[0].value.set_index("campaign_name")["won"]
+    last_touch = app.dataframe[0].value.set_index("campaign_name")["attributed_won_amount"]
     assert abs(first_touch.sum() - last_touch.sum()) < 1e-6 * first_touch.sum()  # same revenue, shared out
     assert not first_touch.sort_index().equals(last_touch.sort_index())  # differently

@@ -62,14 +62,17 @@ def test_an_unwritable_candidate_fails_clearly_and_keeps_the_published_warehouse
 def test_dashboard_filters_treat_hostile_text_as_plain_values(
     published_tiny: Settings, monkeypatch: pytest.MonkeyPatch, hostile: str
 ) -> None:
-    from dashboard.data import Filters, query
+    from dashboard.data import read
+    from shared_metrics.readouts import Slice, headline_figures
 
     monkeypatch.setenv("WAREHOUSE_DIR", str(published_tiny.warehouse_dir))
-    filters = Filters("2000-01-01", "2100-01-01", (hostile,), (hostile,), (hostile,))
-    where, parameters = filters.where("cohort_month", team_column="owner_team_name")
+    hostile_slice = Slice("2000-01-01", "2100-01-01", (hostile,), (hostile,), (hostile,))
+    where, parameters = hostile_slice.where("cohort_month", team_column="owner_team_name")
     assert hostile not in where
-    assert query(f"select count(*) as n from metrics.lead_funnel where {where}", parameters)["n"][0] == 0
-    assert query("select count(*) as n from metrics.lead_funnel")["n"][0] > 0
+    assert read(f"select count(*) as n from metrics.lead_funnel where {where}", parameters)["n"][0] == 0
+    assert read("select count(*) as n from metrics.lead_funnel")["n"][0] > 0
+    # Every headline figure takes the hostile slice as plain values: nothing matches, nothing breaks.
+    assert all(figure.denominator in (None, 0) for figure in headline_figures(read, hostile_slice).values())
 
 
 def test_servers_bind_to_localhost_by_default() -> None:

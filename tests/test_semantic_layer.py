@@ -29,9 +29,11 @@ def mf_query(built_warehouse: Path, tmp_path_factory: pytest.TempPathFactory):
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
     }
 
-    def run(metrics: str, group_by: str, where: str | None = None) -> pd.DataFrame:
+    def run(metrics: str, group_by: str | None, where: str | None = None) -> pd.DataFrame:
         output = folder / f"{len(list(folder.iterdir()))}.csv"
-        command = [MF, "query", "--metrics", metrics, "--group-by", group_by, "--csv", str(output), "--quiet"]
+        command = [MF, "query", "--metrics", metrics, "--csv", str(output), "--quiet"]
+        if group_by:
+            command += ["--group-by", group_by]
         if where:
             command += ["--where", where]
         finished = subprocess.run(
@@ -183,5 +185,47 @@ def test_dashboard_exposures_cover_every_page_and_every_table_it_reads() -> None
     pages = re.search(r"^PAGES = \[(.*)\]$", app, re.MULTILINE).group(1)
     assert {e["label"] for e in dashboards} == set(re.findall(r'"([^"]+)"', pages))
     exposed = {manifest["nodes"][node]["name"] for e in dashboards for node in e["depends_on"]["nodes"]}
-    read = set(re.findall(r"\b(?:metrics|staging)\.(\w+)", app))
+    readouts = (PROJECT_DIR / "shared_metrics" / "readouts.py").read_text()
+    read = set(re.findall(r"\b(?:metrics|staging)\.(\w+)", readouts))
     assert read <= exposed, read - exposed
+
+
+def mf_where(figure, where) -> str:
+    """The MetricFlow filter for the slice a readouts Figure covers (its months and its dimensions)."""
+    clauses = []
+    if figure.start_month:
+        clauses.append(f"{{{{ TimeDimension('metric_time', 'month') }}}} >= '{figure.start_month}'")
+    if figure.end_month:
+        clauses.append(f"{{{{ TimeDimension('metric_time', 'month') }}}} <= '{figure.end_month}'")
+    for dimension, values in (
+        ("segment", where.segments),
+        ("territory", where.territories),
+        ("team", where.teams),
+    ):
+        if dimension in figure.dimensions and values:
+            listed = ", ".join(f"'{value}'" for value in values)
+            clauses.append(f"{{{{ Dimension('{figure.entity}__{dimension}') }}}} in ({listed})")
+    return " and ".join(clauses)
+
+
+def test_every_headline_figure_equals_mf_query_over_the_same_slice(mf_query, warehouse) -> None:
+    """The Overview page and `make summary` show readouts.headline_figures: each equals its metric."""
+    from shared_metrics import readouts
+
+    read = readouts.connection_reader(warehouse)
+    chosen = readouts.Slice(
+        "2025-03-01",
+        "2026-08-01",
+        segments=("Enterprise", "Mid-Market"),
+        territories=("North America", "DACH"),
+        teams=tuple(readouts.team_options(read)[:3]),
+    )
+    figures = readouts.headline_figures(read, chosen)
+    assert len(figures) == 6 and all(figure.value is not None for figure in figures.values())
+    by_query: dict[str, list] = {}
+    for figure in figures.values():
+        by_query.setdefault(mf_where(figure, chosen), []).append(figure)
+    for where, same_filter in by_query.items():
+        semantic = mf_query(",".join(figure.metric for figure in same_filter), None, where)
+        for figure in same_filter:
+            assert semantic[figure.metric].iloc[0] == pytest.approx(figure.value, rel=1e-9), figure.name

@@ -5,6 +5,7 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 
 from orchestration.assets.dbt import shared_metrics_dbt_assets
 from orchestration.resources import WarehouseResource
+from shared_metrics import readouts
 from shared_metrics.markdown import markdown_table
 from shared_metrics.publish import publish, release_refresh_lock
 
@@ -22,35 +23,38 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
     finally:
         release_refresh_lock(settings)
     with duckdb.connect(str(publication.path), read_only=True) as con:
-        tables = con.execute(
-            "select table_name from information_schema.tables where table_schema = 'metrics' order by 1"
-        ).fetchall()
-        row_counts = [
-            (name, con.execute(f'select count(*) from metrics."{name}"').fetchall()[0][0])
-            for (name,) in tables
-        ]
-        quarantined = con.execute(
-            "select source_table || ': ' || quarantine_reason, count(*) "
-            "from staging.stg_salesforce__quarantined_rows group by 1 order by 1"
-        ).fetchall()
-        freshness = con.execute(
-            """select source_table, landed_row_count, staged_row_count, quarantined_row_count,
-                      superseded_row_count, deleted_row_count, round(hours_since_newest_change, 1)
-               from metrics.data_quality qualify refreshed_at = max(refreshed_at) over () order by 1"""
-        ).fetchall()
-    data_quality = markdown_table(
-        ["table", "landed", "staged", "quarantined", "superseded", "deleted", "hours since newest change"],
-        [list(row) for row in freshness],
-    )
+        read = readouts.connection_reader(con)
+        row_counts = readouts.metrics_row_counts(read)
+        quarantined = readouts.quarantined_rows(read)
+        freshness = readouts.latest_data_quality(read)
+        clocks = readouts.data_clocks(read)
+        figures = readouts.headline_figures(read)
+    warning = readouts.staleness_warning(clocks)
+    if warning:
+        context.log.warning(warning)
     context.log.info(f"Published version {publication.version} to {publication.path}")
     return MaterializeResult(
         metadata={
             "version": publication.version,
             "published_at": MetadataValue.timestamp(publication.published_at),
             "path": MetadataValue.path(str(publication.path)),
-            "metrics_rows": MetadataValue.json({name: int(rows) for name, rows in row_counts}),
-            "quarantined_rows": sum(int(n) for _, n in quarantined),
-            "quarantined_by_reason": MetadataValue.json({reason: int(n) for reason, n in quarantined}),
-            "data_quality": MetadataValue.md(data_quality),
+            "metrics_rows": MetadataValue.json(row_counts),
+            "quarantined_rows": int(quarantined["quarantined_rows"].sum()),
+            "quarantined_by_reason": MetadataValue.json(
+                {
+                    f"{row.source_table}: {row.quarantine_reason}": int(row.quarantined_rows)
+                    for row in quarantined.itertuples()
+                }
+            ),
+            "data_quality": MetadataValue.md(frame_table(freshness)),
+            "data_as_of": MetadataValue.md(frame_table(clocks)),
+            "landing_is_stale": bool(clocks["is_stale"].any()),
+            "headline_figures": MetadataValue.json(
+                {figure.label: figure.value for figure in figures.values()}
+            ),
         }
     )
+
+
+def frame_table(frame) -> str:
+    return markdown_table(list(frame.columns), frame.values.tolist())

@@ -1,0 +1,34 @@
+"""What every page shares: number formats, colours, the rate heatmap."""
+
+import plotly.express as px
+
+# One colour per "sourced by" value on every chart.
+SOURCED_BY_COLORS = {
+    "marketing": "#1f77b4",
+    "sales": "#ff7f0e",
+    "partner": "#2ca02c",
+    "other": "#9467bd",
+    "unknown": "#7f7f7f",
+}
+
+
+def percent(value) -> str:
+    return "n/a" if value is None or value != value else f"{100 * float(value):.1f}%"
+
+
+def as_percent(figure):
+    """Show a 0-1 rate on the y axis as a percentage."""
+    return figure.update_yaxes(tickformat=".0%")
+
+
+def rate_heatmap(grid, title: str, rows: str):
+    """A 0-1 rate by row and week of MQL, red to green."""
+    return px.imshow(
+        grid,
+        color_continuous_scale="RdYlGn",
+        zmin=0,
+        zmax=1,
+        aspect="auto",
+        title=title,
+        labels={"x": "week of MQL", "y": rows, "color": "share"},
+    )

@@ -1,0 +1,110 @@
+"""Funnel: stage conversion of mature cohorts, what still matures, MQL→SQL by cohort, time between stages."""
+
+import plotly.express as px
+import streamlit as st
+
+from dashboard.data import help_for, read
+from dashboard.views.common import SOURCED_BY_COLORS, as_percent
+from shared_metrics import readouts
+
+
+def render(where: readouts.Slice) -> None:
+    st.header("Funnel")
+    reached = readouts.leads_reaching_each_stage(read, where)
+    st.plotly_chart(
+        px.funnel(reached, x="leads", y="stage", title="Leads of these cohorts reaching each stage so far"),
+        width="stretch",
+    )
+    pairs = readouts.stage_conversion(read, where)
+    st.caption(
+        help_for("funnel_conversion", "conversion_rate", "Leads that reached B / leads that reached A.")
+        + " Rates pool only cohorts mature for the pair; "
+        + help_for("funnel_conversion", "is_maturing", "")
+    )
+    maturing = pairs[pairs["maturing_cohorts"] > 0]
+    if len(maturing):
+        st.info(
+            "Still maturing and left out of the rates: "
+            + "; ".join(
+                f"{row.from_stage}→{row.to_stage}: {row.maturing_cohorts} newest cohort month(s)"
+                for row in maturing.itertuples()
+            )
+        )
+    st.dataframe(
+        pairs,
+        hide_index=True,
+        column_order=[
+            "from_stage",
+            "to_stage",
+            "entered",
+            "converted",
+            "conversion_rate",
+            "newest_mature_cohort",
+            "maturing_cohorts",
+        ],
+        column_config={
+            "from_stage": "from stage",
+            "to_stage": "to stage",
+            "entered": "reached from stage",
+            "converted": "reached to stage",
+            "conversion_rate": st.column_config.NumberColumn("conversion", format="percent"),
+            "newest_mature_cohort": "newest mature cohort",
+            "maturing_cohorts": "cohorts still maturing",
+        },
+    )
+    by_cohort = readouts.mql_to_sql_by_cohort(read, where)
+    by_cohort["cohort"] = by_cohort["is_maturing"].map({True: "maturing", False: "mature"})
+    st.plotly_chart(
+        as_percent(
+            px.line(
+                by_cohort,
+                x="cohort_month",
+                y="mql_to_sql_rate",
+                color="sourced_by",
+                symbol="cohort",
+                color_discrete_map=SOURCED_BY_COLORS,
+                markers=True,
+                title="MQL→SQL conversion by cohort month and who sourced the lead (metric mql_to_sql_rate); "
+                "maturing cohorts may still rise",
+                labels={
+                    "cohort_month": "cohort month",
+                    "mql_to_sql_rate": "MQL→SQL",
+                    "sourced_by": "sourced by",
+                },
+            )
+        ),
+        width="stretch",
+    )
+    breakdown = st.radio("Break down by", list(readouts.FUNNEL_BREAKDOWNS), horizontal=True)
+    by_breakdown = readouts.conversion_by(read, where, breakdown)
+    chart = px.line if breakdown == "Cohort month" else px.bar
+    st.plotly_chart(
+        as_percent(
+            chart(
+                by_breakdown,
+                x="breakdown",
+                y="conversion_rate",
+                color="stage_pair",
+                title=f"Stage conversion by {breakdown.lower()} (mature cohorts)",
+                labels={"breakdown": breakdown, "conversion_rate": "conversion", "stage_pair": "stages"},
+                **({} if breakdown == "Cohort month" else {"barmode": "group"}),
+            )
+        ),
+        width="stretch",
+    )
+    st.plotly_chart(
+        px.bar(
+            readouts.stage_durations(read, where, breakdown),
+            x="breakdown",
+            y="median_days",
+            color="stage_pair",
+            barmode="group",
+            title=f"Time between stages (median days) by {breakdown.lower()}",
+            labels={"breakdown": breakdown, "median_days": "median days", "stage_pair": "stages"},
+        ),
+        width="stretch",
+    )
+    st.caption(
+        "Median days from reaching one stage to reaching the next, among leads that reached both "
+        "(lead_funnel.days_lead_to_mql … days_opportunity_to_won)."
+    )

@@ -1,0 +1,65 @@
+"""SLA: sales' first touch and attempts by team, week and rep; response times; marketing's side by month."""
+
+import plotly.express as px
+import streamlit as st
+
+from dashboard.data import help_for, read
+from dashboard.views.common import as_percent, rate_heatmap
+from shared_metrics import readouts
+
+
+def render(where: readouts.Slice) -> None:
+    st.header("SLA")
+    teams = readouts.first_touch_by_team_and_week(read, where)
+    st.caption(help_for("sales_sla_compliance", "first_touch_within_target_rate", "Met / (met + missed)."))
+    grid = teams.pivot(index="team", columns="mql_week", values="first_touch_within_target_rate")
+    st.plotly_chart(
+        rate_heatmap(grid, "Sales SLA: first touch within target, by team and week", "team"), width="stretch"
+    )
+    st.subheader("Reps, least compliant first")
+    st.caption(help_for("sales_sla_compliance", "enough_attempts_rate", "Decided MQLs with enough attempts."))
+    st.dataframe(
+        readouts.rep_compliance(read, where),
+        hide_index=True,
+        column_config={
+            "mqls_received": "MQLs received",
+            "first_touch_within_target_rate": st.column_config.ProgressColumn(
+                "first touch within target", format="percent", min_value=0, max_value=1
+            ),
+            "enough_attempts_rate": st.column_config.ProgressColumn(
+                "enough attempts", format="percent", min_value=0, max_value=1
+            ),
+            "never_touched": "never touched",
+        },
+    )
+    if where.teams:
+        by_rep = readouts.first_touch_by_rep_and_week(read, where).pivot(
+            index="rep", columns="mql_week", values="first_touch_within_target_rate"
+        )
+        st.plotly_chart(
+            rate_heatmap(by_rep, "First touch within target, by rep and week", "rep"), width="stretch"
+        )
+    else:
+        st.caption("Choose a team in the sidebar to see its reps week by week.")
+    st.plotly_chart(
+        px.bar(
+            readouts.response_time_histogram(read, where),
+            x="business_minutes_to_first_touch",
+            y="mqls",
+            title="Response time: business minutes from MQL to first touch",
+            labels={"business_minutes_to_first_touch": "business minutes to first touch", "mqls": "MQLs"},
+        ),
+        width="stretch",
+    )
+    st.plotly_chart(
+        as_percent(
+            px.line(
+                readouts.marketing_sla_by_month(read, where),
+                x="sla_month",
+                y=["mql_quota_attainment", "sales_acceptance_rate"],
+                title="Marketing SLA by month: marketing-sourced MQLs vs quota, sales acceptance rate",
+                labels={"sla_month": "month", "value": "", "variable": ""},
+            )
+        ),
+        width="stretch",
+    )

@@ -1,0 +1,574 @@
+"""Every figure a person sees, defined once: named, filterable readouts over the metrics layer.
+
+The dashboard pages, `make summary`, the Dagster publish metadata and the benchmark read figures through these
+functions and nothing else, so a number means the same wherever it is shown. Each function takes a
+``Reader`` (SQL and bound parameters in, a DataFrame out: the dashboard's cached published reader, or a DuckDB
+connection) and a ``Slice`` (months, segments, territories, teams). Headline figures also name the
+semantic-layer metric they equal; a test holds them to ``mf query`` over the same slice.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+Reader = Callable[[str, Sequence], pd.DataFrame]
+
+
+def connection_reader(con: duckdb.DuckDBPyConnection) -> Reader:
+    """A Reader over an open DuckDB connection (summary, publish metadata, tests)."""
+
+    def read(sql: str, parameters: Sequence = ()) -> pd.DataFrame:
+        return con.execute(sql, list(parameters)).df()
+
+    return read
+
+
+@dataclass(frozen=True)
+class Slice:
+    """Which part of the data a figure covers. Months: ISO dates of month starts, inclusive; empty = all."""
+
+    start_month: str | None = None
+    end_month: str | None = None
+    segments: tuple[str, ...] = ()
+    territories: tuple[str, ...] = ()
+    teams: tuple[str, ...] = ()
+
+    def where(
+        self,
+        month_column: str,
+        segment_column: str = "segment",
+        territory_column: str = "territory",
+        team_column: str = "",
+    ) -> tuple[str, list]:
+        """A bound-parameter filter: (sql, parameters). Values are never pasted into the SQL. A column given
+        as empty is not filtered (the table has no such dimension)."""
+        clauses, parameters = ["true"], []
+        if self.start_month:
+            clauses.append(f"{month_column} >= cast(? as date)")
+            parameters.append(self.start_month)
+        if self.end_month:
+            clauses.append(f"{month_column} <= cast(? as date)")
+            parameters.append(self.end_month)
+        for column, values in (
+            (segment_column, self.segments),
+            (territory_column, self.territories),
+            (team_column, self.teams),
+        ):
+            if column and values:
+                clauses.append(f"{column} in ({', '.join('?' for _ in values)})")
+                parameters += list(values)
+        return " and ".join(clauses), parameters
+
+
+def _value(frame: pd.DataFrame, column: str) -> float | None:
+    value = frame[column].iloc[0] if len(frame) else None
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One headline number with what it is made of and the semantic-layer metric it equals."""
+
+    name: str
+    label: str
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    metric: str  # the MetricFlow metric with the same definition
+    entity: str  # the semantic model's entity prefix for its dimensions (lead, mql, marketing_sla_cell)
+    dimensions: tuple[str, ...]  # the Slice dimensions this figure is filtered by
+    start_month: str | None  # the months actually covered (maturity can narrow the slice)
+    end_month: str | None
+    note: str = ""
+
+
+HEADLINES = {
+    "mql_to_sql_rate": "MQL→SQL conversion (mature cohorts)",
+    "first_touch_within_target_rate": "Sales SLA: first touch within target",
+    "enough_attempts_rate": "Sales SLA: enough attempts",
+    "mql_quota_attainment": "Marketing SLA: marketing-sourced MQLs vs quota",
+    "sales_acceptance_rate": "Marketing SLA: sales acceptance rate",
+    "marketing_sourced_pipeline_attainment": "Marketing-sourced pipeline vs target",
+}
+
+
+def newest_mature_cohort(read: Reader, to_stage: str) -> str | None:
+    """The newest cohort month whose conversion into ``to_stage`` has settled (is_maturing false)."""
+    frame = read(
+        "select cast(max(cohort_month) as varchar) as month from metrics.funnel_conversion "
+        "where to_stage = ? and not is_maturing",
+        [to_stage],
+    )
+    return frame["month"].iloc[0] if len(frame) and frame["month"].iloc[0] else None
+
+
+def mql_to_sql(read: Reader, where: Slice) -> Figure:
+    """Leads that reached SQL ÷ leads that reached MQL, over the slice's cohorts that are mature for SQL."""
+    newest = newest_mature_cohort(read, "SQL")
+    end = min(filter(None, [where.end_month, newest])) if newest else None
+    mature = Slice(where.start_month, end, where.segments, where.territories)
+    sql, parameters = mature.where("cohort_month")
+    frame = read(
+        f"""select sum(converted_count) filter (where to_stage = 'SQL') as reached_sql,
+                   sum(entered_count) filter (where from_stage = 'MQL') as reached_mql
+            from metrics.funnel_conversion where {sql}""",
+        parameters,
+    )
+    numerator, denominator = _value(frame, "reached_sql"), _value(frame, "reached_mql")
+    if newest is None:
+        numerator = denominator = None
+    return Figure(
+        "mql_to_sql_rate",
+        HEADLINES["mql_to_sql_rate"],
+        _ratio(numerator, denominator),
+        numerator,
+        denominator,
+        metric="mql_to_sql_rate",
+        entity="lead",
+        dimensions=("segment", "territory"),
+        start_month=where.start_month,
+        end_month=end,
+        note=f"cohorts up to {end[:7]}; newer ones still maturing" if end else "no mature cohort yet",
+    )
+
+
+def _ratio(numerator: float | None, denominator: float | None) -> float | None:
+    return numerator / denominator if numerator is not None and denominator else None
+
+
+def sales_sla(read: Reader, where: Slice) -> list[Figure]:
+    """First touch within target ÷ decided first-touch SLAs; enough attempts ÷ decided attempt SLAs."""
+    sql, parameters = where.where("mql_month", territory_column="", team_column="owner_team_name")
+    frame = read(
+        f"""select sum(first_touch_met_count) as first_touch_met,
+                   sum(first_touch_met_count + first_touch_missed_count) as first_touch_decided,
+                   sum(enough_attempts_count) as attempts_met,
+                   sum(mqls_received - attempts_pending_count) as attempts_decided
+            from metrics.sales_sla_compliance where {sql}""",
+        parameters,
+    )
+    common = {
+        "entity": "mql",
+        "dimensions": ("segment", "team"),
+        "start_month": where.start_month,
+        "end_month": where.end_month,
+        "note": "MQLs whose SLA is decided",
+    }
+    return [
+        _figure(
+            "first_touch_within_target_rate", "sales_sla_first_touch_compliance", frame, "first_touch", common
+        ),
+        _figure("enough_attempts_rate", "sales_sla_attempts_compliance", frame, "attempts", common),
+    ]
+
+
+def _figure(name: str, metric: str, frame: pd.DataFrame, prefix: str, common: dict) -> Figure:
+    """A Figure from the columns <prefix>_met (numerator) and <prefix>_decided (denominator) of ``frame``."""
+    numerator, denominator = _value(frame, f"{prefix}_met"), _value(frame, f"{prefix}_decided")
+    return Figure(
+        name, HEADLINES[name], _ratio(numerator, denominator), numerator, denominator, metric, **common
+    )
+
+
+def marketing_sla(read: Reader, where: Slice) -> list[Figure]:
+    """Marketing-sourced MQLs ÷ quota; first dispositions accepted ÷ given; sourced pipeline ÷ target."""
+    sql, parameters = where.where("sla_month")
+    frame = read(
+        f"""select sum(marketing_sourced_mql_count) as quota_met, sum(mql_quota) as quota_decided,
+                   sum(marketing_sourced_accepted_mql_count) as acceptance_met,
+                   sum(marketing_sourced_dispositioned_mql_count) as acceptance_decided,
+                   sum(marketing_sourced_pipeline_amount) as pipeline_met,
+                   sum(marketing_sourced_pipeline_target_amount) as pipeline_decided
+            from metrics.marketing_sla_compliance where {sql}""",
+        parameters,
+    )
+    common = {
+        "entity": "marketing_sla_cell",
+        "dimensions": ("segment", "territory"),
+        "start_month": where.start_month,
+        "end_month": where.end_month,
+    }
+    # Each figure is named like its semantic-layer metric.
+    return [
+        _figure("mql_quota_attainment", "mql_quota_attainment", frame, "quota", common),
+        _figure("sales_acceptance_rate", "sales_acceptance_rate", frame, "acceptance", common),
+        _figure(
+            "marketing_sourced_pipeline_attainment",
+            "marketing_sourced_pipeline_attainment",
+            frame,
+            "pipeline",
+            common,
+        ),
+    ]
+
+
+def headline_figures(read: Reader, where: Slice = Slice()) -> dict[str, Figure]:
+    """The shared figures both teams watch, in a fixed order (Overview page and `make summary`)."""
+    figures = [mql_to_sql(read, where), *sales_sla(read, where), *marketing_sla(read, where)]
+    return {figure.name: figure for figure in figures}
+
+
+# --- Clocks and freshness -----------------------------------------------------------------------------------
+
+
+def data_clocks(read: Reader) -> pd.DataFrame:
+    """The moment each clock judged time-dependent results at, and how stale the landing is."""
+    return read(
+        """select clock_name, judges, clock_at, refreshed_at, hours_behind_refresh, is_stale
+           from metrics.data_clocks order by clock_name"""
+    )
+
+
+def staleness_warning(clocks: pd.DataFrame) -> str | None:
+    """One sentence for people when any clock is stale; None when the landing is fresh."""
+    stale = clocks[clocks["is_stale"]]
+    if stale.empty:
+        return None
+    worst = stale.sort_values("hours_behind_refresh").iloc[-1]
+    return (
+        f"The landing is stale: its newest data is {worst['hours_behind_refresh'] / 24:.1f} days older than "
+        f"this refresh ({', '.join(stale['clock_name'])} clock). SLAs and maturity are judged at the data's "
+        "own time, so nothing is marked missed for lack of data; check the extract that feeds LANDING_DIR."
+    )
+
+
+def latest_data_quality(read: Reader) -> pd.DataFrame:
+    """Row accounting and freshness per landed table, from the newest refresh."""
+    return read(
+        """select source_table, landed_row_count, staged_row_count, quarantined_row_count,
+                  superseded_row_count, deleted_row_count, newest_change_at, hours_since_newest_change
+           from metrics.data_quality qualify refreshed_at = max(refreshed_at) over () order by 1"""
+    )
+
+
+def quarantined_rows(read: Reader) -> pd.DataFrame:
+    """Rows kept out of every metric, counted per table and reason."""
+    return read(
+        """select source_table, quarantine_reason, count(*) as quarantined_rows
+           from staging.stg_salesforce__quarantined_rows group by all order by 1, 2"""
+    )
+
+
+def metrics_row_counts(read: Reader) -> dict[str, int]:
+    tables = read(
+        "select table_name from information_schema.tables where table_schema = 'metrics' order by 1"
+    )
+    return {
+        name: int(read(f'select count(*) as n from metrics."{name}"')["n"].iloc[0])
+        for name in tables["table_name"]
+    }
+
+
+# --- Filter options -----------------------------------------------------------------------------------------
+
+
+def month_range(read: Reader) -> tuple:
+    frame = read("select min(cohort_month) as first, max(cohort_month) as last from metrics.lead_funnel")
+    return frame["first"].iloc[0], frame["last"].iloc[0]
+
+
+def segment_and_territory_options(read: Reader) -> pd.DataFrame:
+    # From the aggregate, not the lead-grain table: the same values, a thousand times fewer rows.
+    return read("select distinct segment, territory from metrics.funnel_conversion")
+
+
+def team_options(read: Reader) -> list[str]:
+    frame = read(
+        "select distinct owner_team_name from metrics.sales_sla_compliance where owner_team_name is not null"
+    )
+    return sorted(frame["owner_team_name"])
+
+
+# --- Overview -----------------------------------------------------------------------------------------------
+
+
+def marketing_sla_by_month(read: Reader, where: Slice) -> pd.DataFrame:
+    sql, parameters = where.where("sla_month")
+    return read(
+        f"""select sla_month, sum(marketing_sourced_mql_count) as marketing_sourced_mqls,
+                   sum(mql_count) as all_mqls, sum(mql_quota) as mql_quota,
+                   sum(marketing_sourced_mql_count) / nullif(sum(mql_quota), 0) as mql_quota_attainment,
+                   sum(marketing_sourced_accepted_mql_count)
+                   / nullif(sum(marketing_sourced_dispositioned_mql_count), 0) as sales_acceptance_rate,
+                   sum(marketing_sourced_pipeline_amount) as marketing_sourced_pipeline_amount,
+                   sum(marketing_sourced_pipeline_target_amount) as marketing_sourced_pipeline_target_amount
+            from metrics.marketing_sla_compliance where {sql} group by sla_month order by sla_month""",
+        parameters,
+    )
+
+
+# --- Funnel -------------------------------------------------------------------------------------------------
+
+# Breakdowns offered on the funnel page: label -> column (a fixed list, so no user text reaches the SQL).
+FUNNEL_BREAKDOWNS = {
+    "Cohort month": "cohort_month",
+    "Lead source": "lead_source",
+    "Sourced by": "sourced_by",
+    "Segment": "segment",
+    "Territory": "territory",
+}
+# Days between consecutive stages in lead_funnel, in funnel order.
+STAGE_DURATIONS = {
+    "Lead→MQL": "days_lead_to_mql",
+    "MQL→SAL": "days_mql_to_sal",
+    "SAL→SQL": "days_sal_to_sql",
+    "SQL→Opportunity": "days_sql_to_opportunity",
+    "Opportunity→Won": "days_opportunity_to_won",
+}
+
+
+def stage_conversion(read: Reader, where: Slice) -> pd.DataFrame:
+    """Each stage pair over the slice's cohorts that are mature for it (maturing ones listed apart)."""
+    sql, parameters = where.where("cohort_month")
+    return read(
+        f"""select from_stage, to_stage, stage_pair_order,
+                   sum(entered_count) filter (where not is_maturing) as entered,
+                   sum(converted_count) filter (where not is_maturing) as converted,
+                   sum(converted_count) filter (where not is_maturing)
+                   / nullif(sum(entered_count) filter (where not is_maturing), 0) as conversion_rate,
+                   cast(max(cohort_month) filter (where not is_maturing) as varchar) as newest_mature_cohort,
+                   count(distinct cohort_month) filter (where is_maturing) as maturing_cohorts
+            from metrics.funnel_conversion where {sql} group by all order by stage_pair_order""",
+        parameters,
+    )
+
+
+def leads_reaching_each_stage(read: Reader, where: Slice) -> pd.DataFrame:
+    """Leads of the slice's cohorts that reached each stage so far (maturing cohorts included)."""
+    sql, parameters = where.where("cohort_month")
+    return read(
+        f"""select from_stage as stage, stage_pair_order as stage_order, sum(entered_count) as leads
+            from metrics.funnel_conversion where {sql} group by all
+            union all
+            select 'Won', 6, sum(converted_count) from metrics.funnel_conversion
+            where {sql} and to_stage = 'Won'
+            order by stage_order""",
+        [*parameters, *parameters],
+    )
+
+
+def mql_to_sql_by_cohort(read: Reader, where: Slice) -> pd.DataFrame:
+    """MQL→SQL per cohort month and who sourced the lead; is_maturing: the cohort may still rise for SQL."""
+    sql, parameters = where.where("cohort_month")
+    return read(
+        f"""select cohort_month, sourced_by,
+                   sum(converted_count) filter (where to_stage = 'SQL')
+                   / nullif(sum(entered_count) filter (where from_stage = 'MQL'), 0) as mql_to_sql_rate,
+                   bool_or(is_maturing) filter (where to_stage = 'SQL') as is_maturing
+            from metrics.funnel_conversion where {sql} group by all order by 1, 2""",
+        parameters,
+    )
+
+
+def conversion_by(read: Reader, where: Slice, breakdown: str) -> pd.DataFrame:
+    """Stage conversion of mature cohorts by one of FUNNEL_BREAKDOWNS."""
+    column = FUNNEL_BREAKDOWNS[breakdown]
+    sql, parameters = where.where("cohort_month")
+    return read(
+        f"""select {column} as breakdown, from_stage || '→' || to_stage as stage_pair, stage_pair_order,
+                   sum(converted_count) / nullif(sum(entered_count), 0) as conversion_rate
+            from metrics.funnel_conversion where {sql} and not is_maturing
+            group by all order by stage_pair_order, 1""",
+        parameters,
+    )
+
+
+def stage_durations(read: Reader, where: Slice, breakdown: str) -> pd.DataFrame:
+    """Median days between consecutive stages (leads that reached both) by one of FUNNEL_BREAKDOWNS."""
+    column = FUNNEL_BREAKDOWNS[breakdown]
+    sql, parameters = where.where("cohort_month")
+    medians = ", ".join(f'median({c}) as "{label}"' for label, c in STAGE_DURATIONS.items())
+    return read(
+        f"select {column} as breakdown, {medians} from metrics.lead_funnel where {sql} group by 1 order by 1",
+        parameters,
+    ).melt(id_vars="breakdown", var_name="stage_pair", value_name="median_days")
+
+
+# --- Sales SLA ----------------------------------------------------------------------------------------------
+
+_FIRST_TOUCH_RATE = (
+    "sum(first_touch_met_count) / nullif(sum(first_touch_met_count + first_touch_missed_count), 0)"
+)
+_ATTEMPTS_RATE = "sum(enough_attempts_count) / nullif(sum(mqls_received - attempts_pending_count), 0)"
+
+
+def _sla_where(where: Slice) -> tuple[str, list]:
+    return where.where("mql_month", territory_column="", team_column="owner_team_name")
+
+
+def first_touch_by_team_and_week(read: Reader, where: Slice) -> pd.DataFrame:
+    sql, parameters = _sla_where(where)
+    return read(
+        f"""select mql_week, owner_team_name as team, {_FIRST_TOUCH_RATE} as first_touch_within_target_rate
+            from metrics.sales_sla_compliance where {sql} group by all order by 1""",
+        parameters,
+    )
+
+
+def rep_compliance(read: Reader, where: Slice) -> pd.DataFrame:
+    """Per rep (by display name), least compliant first."""
+    sql, parameters = _sla_where(where)
+    return read(
+        f"""select coalesce(owner_display_name, owner_user_id) as rep, owner_team_name as team,
+                   sum(mqls_received) as mqls_received,
+                   {_FIRST_TOUCH_RATE} as first_touch_within_target_rate,
+                   {_ATTEMPTS_RATE} as enough_attempts_rate,
+                   sum(never_touched_count) as never_touched
+            from metrics.sales_sla_compliance where {sql} group by all order by 4 nulls last, 1""",
+        parameters,
+    )
+
+
+def first_touch_by_rep_and_week(read: Reader, where: Slice) -> pd.DataFrame:
+    sql, parameters = _sla_where(where)
+    return read(
+        f"""select coalesce(owner_display_name, owner_user_id) as rep, mql_week,
+                   {_FIRST_TOUCH_RATE} as first_touch_within_target_rate
+            from metrics.sales_sla_compliance where {sql} group by all order by 1""",
+        parameters,
+    )
+
+
+def response_time_histogram(read: Reader, where: Slice) -> pd.DataFrame:
+    """Touched MQLs by business minutes to first touch, in about 60 bins (binned in the warehouse)."""
+    sql, parameters = _sla_where(where)
+    return read(
+        f"""with minutes as (
+                select business_minutes_to_first_touch as minutes from metrics.sales_sla_by_lead
+                where {sql} and business_minutes_to_first_touch is not null
+            ),
+            bin as (select greatest(max(minutes) / 60, 1) as width from minutes)
+            select floor(minutes / width) * width as business_minutes_to_first_touch, count(*) as mqls
+            from minutes cross join bin group by 1 order by 1""",
+        parameters,
+    )
+
+
+# --- Pipeline -----------------------------------------------------------------------------------------------
+
+
+def pipeline_by_month(read: Reader, where: Slice) -> pd.DataFrame:
+    sql, parameters = where.where("created_month")
+    return read(
+        f"""select created_month, sourced_by, sum(pipeline_amount) as pipeline_amount
+            from metrics.pipeline_by_source where {sql} group by all order by 1, 2""",
+        parameters,
+    )
+
+
+def influenced_pipeline_by_month(read: Reader, where: Slice) -> pd.DataFrame:
+    sql, parameters = where.where("created_month")
+    return read(
+        f"""select created_month,
+                   sum(marketing_influenced_pipeline_amount) as marketing_influenced_pipeline_amount
+            from metrics.pipeline_by_source where {sql} group by 1 order by 1""",
+        parameters,
+    )
+
+
+def win_rates(read: Reader, where: Slice) -> pd.DataFrame:
+    sql, parameters = where.where("created_month")
+    return read(
+        f"""select lead_source, sourced_by, sum(won_count) / nullif(sum(closed_count), 0) as win_rate,
+                   sum(closed_count) as closed_opportunities, sum(won_amount) as won_amount
+            from metrics.pipeline_by_source where {sql} group by all order by 3 desc""",
+        parameters,
+    )
+
+
+# --- Campaigns ----------------------------------------------------------------------------------------------
+
+ATTRIBUTION_MODELS = {
+    "W-shaped": "w_shaped",
+    "U-shaped": "u_shaped",
+    "Linear": "linear",
+    "Time decay": "time_decay",
+    "First touch": "first_touch",
+    "Last touch": "last_touch",
+}
+
+
+def campaign_roi(read: Reader, where: Slice, attribution_model: str) -> pd.DataFrame:
+    """Campaigns that started in the slice's months, each over its whole life (ROI is never per month)."""
+    sql, parameters = where.where("start_month", segment_column="", territory_column="")
+    return read(
+        f"""select campaign_name, campaign_type, cost_to_date_amount, is_cost_budgeted, is_return_maturing,
+                   leads_created, mqls, sqls, attributed_opportunities, attributed_pipeline_amount,
+                   attributed_won_amount, cost_per_mql, cost_per_opportunity, return_on_investment
+            from metrics.campaign_roi where {sql} and attribution_model = ?
+            order by attributed_won_amount desc, campaign_name""",
+        [*parameters, attribution_model],
+    )
+
+
+def campaign_roi_by_type(read: Reader, where: Slice, attribution_model: str) -> pd.DataFrame:
+    """Per campaign type, pooled over its campaigns' lives: cost per MQL and ROI."""
+    sql, parameters = where.where("start_month", segment_column="", territory_column="")
+    return read(
+        f"""select campaign_type, sum(cost_to_date_amount) as cost_to_date_amount,
+                   sum(mqls) as mqls, sum(attributed_won_amount) as attributed_won_amount,
+                   sum(cost_to_date_amount) / nullif(sum(mqls), 0) as cost_per_mql,
+                   (sum(attributed_won_amount) - sum(cost_to_date_amount))
+                   / nullif(sum(cost_to_date_amount), 0) as return_on_investment
+            from metrics.campaign_roi where {sql} and attribution_model = ?
+            group by 1 order by 1""",
+        [*parameters, attribution_model],
+    )
+
+
+def lead_feedback(read: Reader, where: Slice) -> pd.DataFrame:
+    """What sales did first with each handed-over MQL, by disposition and reason."""
+    sql, parameters = where.where("handover_month", territory_column="", team_column="owner_team_name")
+    return read(
+        f"""select disposition, coalesce(disposition_reason, disposition) as reason,
+                   sum(lead_count) as leads, median(median_days_to_disposition) as typical_days
+            from metrics.lead_feedback where {sql} group by all order by leads desc""",
+        parameters,
+    )
+
+
+def score_calibration(read: Reader, where: Slice) -> pd.DataFrame:
+    """Conversion by lead-score band over cohorts mature for Won."""
+    sql, parameters = where.where("cohort_month", segment_column="", territory_column="")
+    return read(
+        f"""select score_band_floor, sum(lead_count) as leads,
+                   sum(sql_count) / nullif(sum(lead_count), 0) as sql_rate,
+                   sum(won_count) / nullif(sum(lead_count), 0) as won_rate,
+                   max(mql_score_threshold) as mql_score_threshold
+            from metrics.lead_score_calibration where {sql} and not is_maturing
+            group by 1 order by 1""",
+        parameters,
+    )
+
+
+# --- Metadata -----------------------------------------------------------------------------------------------
+
+
+def column_description(read: Reader, table: str, column: str) -> str:
+    """The column's dbt description, persisted by dbt as a comment; empty when none."""
+    frame = read(
+        "select comment from duckdb_columns() "
+        "where schema_name = 'metrics' and table_name = ? and column_name = ?",
+        [table, column],
+    )
+    return str(frame["comment"].iloc[0]) if len(frame) and frame["comment"].iloc[0] else ""
+
+
+def has_table(read: Reader, schema: str, table: str) -> bool:
+    frame = read(
+        "select count(*) as n from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, table],
+    )
+    return bool(frame["n"].iloc[0])
+
+
+def publication(read: Reader) -> tuple[str, str]:
+    if not has_table(read, "meta", "publication"):
+        return ("unknown", "unknown")
+    frame = read("select version, cast(published_at as varchar) as published_at from meta.publication")
+    return (frame["version"].iloc[0], frame["published_at"].iloc[0]) if len(frame) else ("unknown", "unknown")

@@ -121,6 +121,9 @@ def render() -> str:
         "```\nDBT_TARGET=published .venv/bin/mf query --metrics mql_to_sql_rate "
         "--group-by metric_time__month \\\n"
         "  --where \"{{ Dimension('lead__segment') }} = 'Enterprise'\"\n```",
+        "## Shared definitions (seed `shared_definitions`)",
+        "One definition per concept, computed in exactly one model that every table, the semantic layer and "
+        "the dashboard read.\n\n" + seed_table("shared_definitions"),
         "## Funnel stages (seed `funnel_stages`)",
         seed_table("funnel_stages"),
         "Lead statuses map to stages in seed `funnel_stage_map`:\n\n" + seed_table("funnel_stage_map"),

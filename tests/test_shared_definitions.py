@@ -202,3 +202,23 @@ def test_cohorts_count_as_mature_for_opportunity_to_won_only_once_their_deals_ha
     for chosen in (cells, [cell for cell in cells if cell[0] == newest]):
         difference, deviation_sd = deviation(chosen)
         assert abs(difference) <= 4 * deviation_sd, (difference, deviation_sd)
+
+
+def test_every_shared_definition_names_the_one_model_that_computes_it() -> None:
+    import json
+
+    from shared_metrics.settings import PROJECT_DIR
+
+    manifest = json.loads((PROJECT_DIR / "target" / "manifest.json").read_text())
+    models = {node["name"] for node in manifest["nodes"].values() if node["resource_type"] == "model"}
+    definitions = seed_rows("shared_definitions")
+    assert {row["concept"] for row in definitions} >= {
+        "Cohort",
+        "MQL",
+        "The clock",
+        "Sales acceptance",
+        "Marketing SLA",
+        "Sourced by",
+        "Campaign ROI",
+    }
+    assert not [row["computed_in"] for row in definitions if row["computed_in"] not in models]

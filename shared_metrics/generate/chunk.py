@@ -118,6 +118,19 @@ def _planted_score_sums(world: World, leads: Leads, members: dict[str, np.ndarra
     return sums
 
 
+def _touch_owner_ids(
+    world: World, rng: np.random.Generator, leads: Leads, lead_index: np.ndarray, user_id: pa.Array
+) -> pa.Array:
+    """Who made each touch: the lead's owner, or now and then a teammate of the same segment and territory."""
+    reps = world.reps
+    owner = leads.owner[lead_index]
+    group = leads.segment[lead_index] * len(TERRITORIES) + leads.territory[lead_index]
+    start, size = reps.group_start[group], reps.group_size[group]
+    teammate = (rng.random(len(owner)) < P.TEAMMATE_TOUCH_RATE) & (size > 1)
+    shift = 1 + (rng.random(len(owner)) * np.maximum(size - 1, 1)).astype(np.int64)
+    return user_id.take(pa.array(np.where(teammate, start + (owner - start + shift) % size, owner)))
+
+
 def generate_chunk(world: World, chunk: int, n_leads: int, landing_dir: Path) -> dict:
     rng = np.random.default_rng([world.seed, chunk])
     base = chunk * CHUNK_ID_SPAN
@@ -202,7 +215,7 @@ def generate_chunk(world: World, chunk: int, n_leads: int, landing_dir: Path) ->
         "id": sf_ids("task", base + 1 + np.arange(len(task_lead))),
         "who_id": leads.id.take(pa.array(task_lead)),
         "what_id": pa.nulls(len(task_lead), pa.string()),
-        "owner_id": owner_ids.take(pa.array(task_lead)),
+        "owner_id": _touch_owner_ids(world, rng, leads, task_lead, user_id),
         "subject": np.where(
             completed, np.where(task_type == "Call", "Call", "Email: follow-up"), "Follow up"
         ),
@@ -222,7 +235,7 @@ def generate_chunk(world: World, chunk: int, n_leads: int, landing_dir: Path) ->
         "id": sf_ids("event", base + 1 + np.arange(n_event)),
         "who_id": leads.id.take(pa.array(event_lead)),
         "what_id": pa.nulls(n_event, pa.string()),
-        "owner_id": owner_ids.take(pa.array(event_lead)),
+        "owner_id": _touch_owner_ids(world, rng, leads, event_lead, user_id),
         "subject": np.full(n_event, "Meeting", object),
         "type": np.full(n_event, "Meeting", object),
         "event_subtype": np.full(n_event, "Event", object),

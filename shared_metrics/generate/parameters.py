@@ -137,6 +137,9 @@ REP_NEVER_TOUCH_RANGE = (0.02, 0.20)  # per rep: P(never touched | lead not acce
 REP_ENOUGH_ATTEMPTS_RANGE = (0.30, 0.90)  # per rep: P(>= K attempts within the window | touched)
 TOUCH_TYPE_SHARE = {"Call": 0.50, "Email": 0.35, "Meeting": 0.15}
 OPEN_TASK_RATE = 0.08  # planned, not yet completed tasks per post-MQL touch: never count as touches
+# Touches a teammate of the owner makes (same segment and territory): they count for the lead's SLA like the
+# owner's own (DESIGN.md, "Sales SLA"), so the planted SLA behaviour holds whoever touched.
+TEAMMATE_TOUCH_RATE = 0.10
 
 # Injected defects. Extra junk rows carry exactly one defect each; rates are per clean row of the table.
 SUPERSEDED_VERSION_RATE = 0.03

@@ -148,7 +148,7 @@ def sales_sla(read: Reader, where: Slice) -> list[Figure]:
         f"""select sum(first_touch_met_count) as first_touch_met,
                    sum(first_touch_met_count + first_touch_missed_count) as first_touch_decided,
                    sum(enough_attempts_count) as attempts_met,
-                   sum(mqls_received - attempts_pending_count) as attempts_decided
+                   sum(received_mql_count - attempts_pending_count) as attempts_decided
             from metrics.sales_sla_compliance where {sql}""",
         parameters,
     )
@@ -394,7 +394,7 @@ def stage_durations(read: Reader, where: Slice, breakdown: str) -> pd.DataFrame:
 _FIRST_TOUCH_RATE = (
     "sum(first_touch_met_count) / nullif(sum(first_touch_met_count + first_touch_missed_count), 0)"
 )
-_ATTEMPTS_RATE = "sum(enough_attempts_count) / nullif(sum(mqls_received - attempts_pending_count), 0)"
+_ATTEMPTS_RATE = "sum(enough_attempts_count) / nullif(sum(received_mql_count - attempts_pending_count), 0)"
 
 
 def _sla_where(where: Slice) -> tuple[str, list]:
@@ -415,7 +415,7 @@ def rep_compliance(read: Reader, where: Slice) -> pd.DataFrame:
     sql, parameters = _sla_where(where)
     return read(
         f"""select coalesce(owner_display_name, owner_user_id) as rep, owner_team_name as team,
-                   sum(mqls_received) as mqls_received,
+                   sum(received_mql_count) as received_mql_count,
                    {_FIRST_TOUCH_RATE} as first_touch_within_target_rate,
                    {_ATTEMPTS_RATE} as enough_attempts_rate,
                    sum(never_touched_count) as never_touched
@@ -443,7 +443,7 @@ def response_time_histogram(read: Reader, where: Slice) -> pd.DataFrame:
                 where {sql} and business_minutes_to_first_touch is not null
             ),
             bin as (select greatest(max(minutes) / 60, 1) as width from minutes)
-            select floor(minutes / width) * width as business_minutes_to_first_touch, count(*) as mqls
+            select floor(minutes / width) * width as business_minutes_to_first_touch, count(*) as mql_count
             from minutes cross join bin group by 1 order by 1""",
         parameters,
     )
@@ -493,13 +493,26 @@ ATTRIBUTION_MODELS = {
 }
 
 
+def _campaigns_running(where: Slice) -> tuple[str, list]:
+    """Campaigns that ran at some time in the slice's months (campaigns have no segment or territory)."""
+    clauses, parameters = ["true"], []
+    if where.start_month:
+        clauses.append("coalesce(end_date, start_date, start_month) >= cast(? as date)")
+        parameters.append(where.start_month)
+    if where.end_month:
+        clauses.append("start_month <= cast(? as date)")
+        parameters.append(where.end_month)
+    return " and ".join(clauses), parameters
+
+
 def campaign_roi(read: Reader, where: Slice, attribution_model: str) -> pd.DataFrame:
-    """Campaigns that started in the slice's months, each over its whole life (ROI is never per month)."""
-    sql, parameters = where.where("start_month", segment_column="", territory_column="")
+    """Campaigns that ran in the slice's months, each over its whole life (ROI is never per month)."""
+    sql, parameters = _campaigns_running(where)
     return read(
         f"""select campaign_name, campaign_type, cost_to_date_amount, is_cost_budgeted, is_return_maturing,
-                   leads_created, mqls, sqls, attributed_opportunities, attributed_pipeline_amount,
-                   attributed_won_amount, cost_per_mql, cost_per_opportunity, return_on_investment
+                   created_lead_count, mql_count, sql_count, attributed_opportunities,
+                   attributed_pipeline_amount, attributed_won_amount, cost_per_mql, cost_per_opportunity,
+                   return_on_investment
             from metrics.campaign_roi where {sql} and attribution_model = ?
             order by attributed_won_amount desc, campaign_name""",
         [*parameters, attribution_model],
@@ -508,11 +521,11 @@ def campaign_roi(read: Reader, where: Slice, attribution_model: str) -> pd.DataF
 
 def campaign_roi_by_type(read: Reader, where: Slice, attribution_model: str) -> pd.DataFrame:
     """Per campaign type, pooled over its campaigns' lives: cost per MQL and ROI."""
-    sql, parameters = where.where("start_month", segment_column="", territory_column="")
+    sql, parameters = _campaigns_running(where)
     return read(
         f"""select campaign_type, sum(cost_to_date_amount) as cost_to_date_amount,
-                   sum(mqls) as mqls, sum(attributed_won_amount) as attributed_won_amount,
-                   sum(cost_to_date_amount) / nullif(sum(mqls), 0) as cost_per_mql,
+                   sum(mql_count) as mql_count, sum(attributed_won_amount) as attributed_won_amount,
+                   sum(cost_to_date_amount) / nullif(sum(mql_count), 0) as cost_per_mql,
                    (sum(attributed_won_amount) - sum(cost_to_date_amount))
                    / nullif(sum(cost_to_date_amount), 0) as return_on_investment
             from metrics.campaign_roi where {sql} and attribution_model = ?

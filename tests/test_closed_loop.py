@@ -23,7 +23,8 @@ def test_each_campaign_recovers_its_planted_mql_rate(warehouse, small_truth: dic
     observed = {
         campaign: (int(leads), int(mqls))
         for campaign, leads, mqls in warehouse.execute(
-            """select campaign_id, sum(leads_created), sum(mqls) from metrics.campaign_results_monthly
+            """select campaign_id, sum(created_lead_count), sum(mql_count)
+               from metrics.campaign_results_monthly
                where attribution_model = 'linear' and roi_month < ? group by 1""",
             [mature_before(small_truth)],
         ).fetchall()

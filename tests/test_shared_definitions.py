@@ -222,3 +222,44 @@ def test_every_shared_definition_names_the_one_model_that_computes_it() -> None:
         "Campaign ROI",
     }
     assert not [row["computed_in"] for row in definitions if row["computed_in"] not in models]
+
+
+def test_tables_that_show_the_same_figure_agree_over_the_same_slice(warehouse) -> None:
+    """MQLs handed over, marketing-sourced pipeline and SLA outcomes, per month, wherever they appear."""
+
+    def per_month(sql: str) -> dict:
+        return {str(month): tuple(values) for month, *values in warehouse.execute(sql).fetchall()}
+
+    mqls = per_month(
+        """select sla_month, sum(mql_count) from metrics.marketing_sla_compliance
+           group by 1 having sum(mql_count) > 0"""
+    )
+    assert mqls == per_month("select handover_month, sum(lead_count) from metrics.lead_feedback group by 1")
+    assert mqls == per_month(
+        "select mql_month, sum(received_mql_count) from metrics.sales_sla_compliance group by 1"
+    )
+    assert mqls == per_month(
+        "select cast(date_trunc('month', mql_at) as date), count(*) from metrics.lead_funnel "
+        "where mql_at is not null group by 1"
+    )
+    pipeline = per_month(
+        """select sla_month, sum(marketing_sourced_opportunity_count), sum(marketing_sourced_pipeline_amount)
+           from metrics.marketing_sla_compliance
+           group by 1 having sum(marketing_sourced_opportunity_count) > 0"""
+    )
+    assert pipeline == per_month(
+        """select created_month, sum(created_opportunity_count), sum(pipeline_amount)
+           from metrics.pipeline_by_source where sourced_by = 'marketing' group by 1"""
+    )
+    sla = per_month(
+        """select mql_month, sum(first_touch_met_count), sum(first_touch_missed_count),
+                  sum(enough_attempts_count), sum(attempts_pending_count)
+           from metrics.sales_sla_compliance group by 1"""
+    )
+    assert sla == per_month(
+        """select mql_month, count(*) filter (where first_touch_sla_status = 'met'),
+                  count(*) filter (where first_touch_sla_status = 'missed'),
+                  count(*) filter (where attempts_sla_status = 'met'),
+                  count(*) filter (where attempts_sla_status = 'pending')
+           from metrics.sales_sla_by_lead group by 1"""
+    )

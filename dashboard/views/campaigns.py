@@ -13,9 +13,7 @@ def render(where: readouts.Slice) -> None:
     label = st.selectbox("Attribution model", list(readouts.ATTRIBUTION_MODELS))
     model = readouts.ATTRIBUTION_MODELS[label]
     st.caption(help_for("campaign_attribution", "attribution_model", "How credit is shared among touches."))
-    st.caption(
-        "Campaigns that started in the chosen months, each over its whole life: ROI is never per month."
-    )
+    st.caption("Campaigns that ran in the chosen months, each over its whole life: ROI is never per month.")
     by_type = readouts.campaign_roi_by_type(read, where, model)
     left, right = st.columns(2)
     left.plotly_chart(
@@ -56,9 +54,9 @@ def render(where: readouts.Slice) -> None:
             "is_return_maturing": st.column_config.CheckboxColumn(
                 "return still coming in", help=help_for("campaign_roi", "is_return_maturing", "")
             ),
-            "leads_created": "leads created",
-            "mqls": "MQLs",
-            "sqls": "SQLs",
+            "created_lead_count": "leads created",
+            "mql_count": "MQLs",
+            "sql_count": "SQLs",
             "attributed_opportunities": st.column_config.NumberColumn(
                 "credited opportunities", format="%.1f"
             ),

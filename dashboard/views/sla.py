@@ -22,7 +22,7 @@ def render(where: readouts.Slice) -> None:
         readouts.rep_compliance(read, where),
         hide_index=True,
         column_config={
-            "mqls_received": "MQLs received",
+            "received_mql_count": "MQLs received",
             "first_touch_within_target_rate": st.column_config.ProgressColumn(
                 "first touch within target", format="percent", min_value=0, max_value=1
             ),
@@ -45,9 +45,9 @@ def render(where: readouts.Slice) -> None:
         px.bar(
             readouts.response_time_histogram(read, where),
             x="business_minutes_to_first_touch",
-            y="mqls",
+            y="mql_count",
             title="Response time: business minutes from MQL to first touch",
-            labels={"business_minutes_to_first_touch": "business minutes to first touch", "mqls": "MQLs"},
+            labels={"business_minutes_to_first_touch": "business minutes", "mql_count": "MQLs"},
         ),
         width="stretch",
     )

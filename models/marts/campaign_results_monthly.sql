@@ -31,10 +31,10 @@ sourced as (
     select
         sourcing_campaign_id as campaign_id,
         cohort_month as roi_month,
-        count(*) as leads_created,
-        {{ count_where('mql_at is not null') }} as mqls,
-        {{ count_where('sql_at is not null') }} as sqls,
-        {{ count_where('opportunity_at is not null') }} as sourced_opportunities
+        count(*) as created_lead_count,
+        {{ count_where('mql_at is not null') }} as mql_count,
+        {{ count_where('sql_at is not null') }} as sql_count,
+        {{ count_where('opportunity_at is not null') }} as sourced_opportunity_count
     from leads
     group by sourcing_campaign_id, cohort_month
 ),
@@ -67,14 +67,14 @@ final as (
         coalesce(costs.cost_amount, 0) as cost_amount,
         coalesce(costs.is_cost_budgeted, false) as is_cost_budgeted,
         coalesce(costs.is_cost_missing, false) as is_cost_missing,
-        coalesce(sourced.leads_created, 0) as leads_created,
-        coalesce(sourced.mqls, 0) as mqls,
-        coalesce(sourced.sqls, 0) as sqls,
-        coalesce(sourced.sourced_opportunities, 0) as sourced_opportunities,
+        coalesce(sourced.created_lead_count, 0) as created_lead_count,
+        coalesce(sourced.mql_count, 0) as mql_count,
+        coalesce(sourced.sql_count, 0) as sql_count,
+        coalesce(sourced.sourced_opportunity_count, 0) as sourced_opportunity_count,
         coalesce(performance.attributed_opportunities, 0) as attributed_opportunities,
         coalesce(performance.attributed_pipeline_amount, 0) as attributed_pipeline_amount,
         coalesce(performance.attributed_won_amount, 0) as attributed_won_amount,
-        {{ ratio('costs.cost_amount', 'sourced.mqls') }} as cost_per_mql,
+        {{ ratio('costs.cost_amount', 'sourced.mql_count') }} as cost_per_mql,
         {{ ratio('costs.cost_amount', 'performance.attributed_opportunities') }} as cost_per_opportunity
     from campaign_months
     cross join attribution_models

@@ -23,7 +23,7 @@ final as (
         lead_source,
         segment,
         territory,
-        count(*) as opportunities_created,
+        count(*) as created_opportunity_count,
         sum(opportunity_amount) as pipeline_amount,
         {{ count_where('is_closed') }} as closed_count,
         {{ count_where('is_won') }} as won_count,

@@ -36,7 +36,7 @@ final as (
         end as response_time_bucket_order,
         segment,
         sourced_by,
-        count(*) as mqls,
+        count(*) as mql_count,
         {{ count_where('reached_sql') }} as sql_count,
         {{ ratio(count_where('reached_sql'), 'count(*)') }} as mql_to_sql_rate,
         {{ count_where('reached_won') }} as won_count,

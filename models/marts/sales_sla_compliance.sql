@@ -12,7 +12,7 @@ final as (
         owner_display_name,
         owner_team_name,
         segment,
-        count(*) as mqls_received,
+        count(*) as received_mql_count,
         {{ count_where("first_touch_sla_status = 'met'") }} as first_touch_met_count,
         {{ count_where("first_touch_sla_status = 'missed'") }} as first_touch_missed_count,
         {{ count_where("first_touch_sla_status = 'pending'") }} as first_touch_pending_count,

@@ -6,7 +6,7 @@ with
 
 by_source as (
     select
-        sum(opportunities_created) as opportunities,
+        sum(created_opportunity_count) as opportunities,
         sum(pipeline_amount) as amount
     from {{ ref('pipeline_by_source') }}
 ),

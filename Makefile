@@ -10,7 +10,7 @@ export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: docs-serve setup run refresh rollback dagster manifest dagster-home summary generate test test-python \
-	lint lint-python lint-sql clean dashboard docs metrics bench engines
+	lint lint-python lint-sql clean dashboard docs metrics bench engines system-packages
 
 setup: $(INSTALLED)
 
@@ -62,10 +62,10 @@ dagster-home:
 docs: manifest
 	$(BIN)/python -m shared_metrics.glossary
 	if [ -f $${WAREHOUSE_DIR:-data/warehouse}/warehouse.duckdb ]; then \
-		DBT_TARGET=published $(BIN)/dbt docs generate --quiet; \
+		$(BIN)/dbt docs generate --quiet; \
 	else \
 		echo "No published warehouse yet (make run builds one): docs without table statistics."; \
-		DBT_DUCKDB_PATH=:memory: $(BIN)/dbt docs generate --quiet --empty-catalog; \
+		DBT_TARGET=duckdb DBT_DUCKDB_PATH=:memory: $(BIN)/dbt docs generate --quiet --empty-catalog; \
 	fi
 	@echo "dbt docs site in target/ (make docs-serve)"
 
@@ -73,7 +73,7 @@ docs-serve: docs
 	$(BIN)/dbt docs serve --host 127.0.0.1 --port 8080 --no-browser
 
 ## make metrics: common analyst questions answered by the semantic layer (MetricFlow, read-only).
-MF := DBT_TARGET=published $(BIN)/mf query --quiet
+MF := $(BIN)/mf query --quiet
 metrics: manifest
 	@echo "MQL→SQL conversion by cohort month, Enterprise, marketing-sourced:"
 	$(MF) --metrics mql_to_sql_rate,mqls,sqls --group-by metric_time__month --order metric_time__month \
@@ -105,6 +105,7 @@ bench: manifest
 ## prints time and differences per engine.
 ENGINE_LEADS = $(if $(filter command line environment,$(origin LEADS)),$(LEADS),100000)
 engines: manifest
+	$(PYTHON) -m shared_metrics.system_packages postgresql java
 	$(BIN)/python -m shared_metrics.engines compare --leads $(ENGINE_LEADS) --seed $(SEED)
 
 ## make generate LEADS=1000000 SEED=42: (re)write the landing folder with synthetic data.
@@ -113,8 +114,12 @@ SEED ?= 42
 generate: setup
 	$(BIN)/python -m shared_metrics.generate --leads $(LEADS) --seed $(SEED) --force
 
-## make test: pytest (generator, staging on generated data, refresh), ruff and sqlfluff.
-test: setup test-python lint
+## make test: pytest (generator, staging on generated data, refresh), ruff and sqlfluff. Installs the system
+## packages the tests drive (Chromium, the PostgreSQL server, a Java runtime) when missing and run as root.
+test: setup system-packages test-python lint
+
+system-packages:
+	$(PYTHON) -m shared_metrics.system_packages chromium postgresql java
 
 test-python: manifest
 	$(BIN)/python -m pytest

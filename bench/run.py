@@ -322,6 +322,7 @@ def main(argv: list[str] | None = None) -> None:
     warehouse = warehouse_dir / "warehouse.duckdb"
     env = {
         **os.environ,
+        "DBT_TARGET": "duckdb",
         "LANDING_DIR": str(landing),
         "WAREHOUSE_DIR": str(warehouse_dir),
         "DBT_DUCKDB_PATH": str(warehouse),

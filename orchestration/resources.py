@@ -27,8 +27,10 @@ class WarehouseResource(ConfigurableResource):
         )
 
     def export_for_dbt(self, candidate: Path | None) -> None:
-        """dbt runs as a subprocess that inherits this environment: point it at these folders (and the DuckDB
-        candidate file; server targets have none)."""
+        """dbt runs as a subprocess that inherits this environment: point it at the build target (people's
+        default is the read-only published one), these folders and the DuckDB candidate file (server targets
+        have none)."""
+        os.environ["DBT_TARGET"] = self.settings.dbt_target
         os.environ["LANDING_DIR"] = self.landing_dir
         os.environ["WAREHOUSE_DIR"] = self.warehouse_dir
         if candidate is not None:

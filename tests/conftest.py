@@ -49,7 +49,8 @@ def run_refresh_in_process(settings: Settings) -> bool:
     from shared_metrics.settings import DBT_EXECUTABLE
 
     with pytest.MonkeyPatch.context() as environment:
-        for name in ("LANDING_DIR", "WAREHOUSE_DIR", "DBT_DUCKDB_PATH"):  # the dbt step exports these
+        # The dbt step exports these.
+        for name in ("DBT_TARGET", "LANDING_DIR", "WAREHOUSE_DIR", "DBT_DUCKDB_PATH"):
             environment.setenv(name, os.environ.get(name, ""))
         result = materialize(
             [*landing_tables, shared_metrics_dbt_assets, published_warehouse],

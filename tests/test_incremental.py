@@ -31,6 +31,7 @@ BUILD_WITHOUT_TESTS = ["build", "--exclude-resource-type", "test", "--exclude-re
 def dbt(command: list[str], landing: Path, warehouse: Path, as_of: dt.datetime) -> None:
     environment = {
         **os.environ,
+        "DBT_TARGET": "duckdb",
         "LANDING_DIR": str(landing),
         "DBT_DUCKDB_PATH": str(warehouse),
         "SHARED_METRICS_AS_OF": as_of.isoformat(sep=" "),

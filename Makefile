@@ -10,7 +10,7 @@ export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: docs-serve setup run refresh rollback dagster manifest dagster-home summary generate test test-python \
-	lint lint-python lint-sql clean dashboard docs metrics bench engines system-packages
+	lint lint-python lint-sql clean dashboard docs metrics bench engines system-packages check
 
 setup: $(INSTALLED)
 
@@ -121,8 +121,23 @@ test: setup system-packages test-python lint
 system-packages:
 	$(PYTHON) -m shared_metrics.system_packages chromium postgresql java
 
+# Two pytest-xdist workers; the tests sharing a built warehouse stay on one (xdist_group marks).
 test-python: manifest
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+## make check: the inner loop (under 2 minutes): ruff, sqlfluff on the models changed since the last commit,
+## the Python unit tests (marked check), and one tiny dbt build with every unit and data test.
+check: setup manifest
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -q -m check -p no:cacheprovider
+	@changed=$$(git status --porcelain -- models | awk '{print $$NF}' | grep '\.sql$$' || true); \
+	if [ -n "$$changed" ]; then DBT_DUCKDB_PATH=:memory: $(BIN)/sqlfluff lint $$changed; \
+	else echo "sqlfluff: no changed models"; fi
+	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
+	$(BIN)/python -m shared_metrics.generate --leads 2000 --seed 1 --as-of 2026-11-01 --out "$$dir/landing" --quiet && \
+	DBT_TARGET=duckdb LANDING_DIR="$$dir/landing" DBT_DUCKDB_PATH="$$dir/warehouse.duckdb" $(BIN)/dbt build --quiet && \
+	echo "tiny build: every model, unit test and data test passed"
 
 lint: lint-python lint-sql
 

@@ -19,6 +19,9 @@ from shared_metrics.landing import TABLES
 from shared_metrics.landing_check import LandingError, check_landing, require_valid_landing
 from shared_metrics.settings import Settings
 
+# Tests that share this module's built warehouse run on one pytest-xdist worker (make test runs two).
+pytestmark = pytest.mark.xdist_group("bad_input")
+
 
 def landed(source: Path, table: str) -> pa.Table:
     return pq.read_table(sorted((source / table).glob("*.parquet")))

@@ -6,7 +6,11 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from bench.run import tree_rss_bytes
+
+pytestmark = pytest.mark.check
 
 
 def test_tree_rss_counts_the_memory_of_child_processes() -> None:

@@ -9,6 +9,8 @@ import pytest
 
 from shared_metrics.business_time import load_calendars
 
+pytestmark = pytest.mark.check
+
 
 @pytest.fixture(scope="module")
 def calendars():

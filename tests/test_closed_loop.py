@@ -10,6 +10,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
+
+# Tests that share this module's built warehouse run on one pytest-xdist worker (make test runs two).
+pytestmark = pytest.mark.xdist_group("small_warehouse")
 
 Z = 4.0
 COUNT_SLACK = 0.02  # share of leads that deleted campaign responses may move

@@ -15,6 +15,9 @@ from playwright.sync_api import expect, sync_playwright
 
 from shared_metrics.settings import PROJECT_DIR
 
+# Tests that share this module's built warehouse run on one pytest-xdist worker (make test runs two).
+pytestmark = pytest.mark.xdist_group("small_warehouse")
+
 SCREENSHOTS = PROJECT_DIR / "test-artifacts" / "screenshots"
 PAGES_WITH_CHARTS = ["Overview", "Funnel", "SLA", "Pipeline", "Campaigns", "Data quality"]
 

@@ -7,10 +7,15 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from shared_metrics.engines.__main__ import compare_engines
 from shared_metrics.engines.postgres import load_landing, local_server
 from shared_metrics.landing import TABLES
 from shared_metrics.settings import Settings
+
+# Tests that share this module's built warehouse run on one pytest-xdist worker (make test runs two).
+pytestmark = pytest.mark.xdist_group("engines")
 
 
 def test_postgres_and_spark_build_every_metrics_table_equal_to_duckdb(

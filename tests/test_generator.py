@@ -17,6 +17,8 @@ from shared_metrics.generate import parameters as P
 from shared_metrics.generate.cli import TRUTH_FILE, generate
 from shared_metrics.landing import TABLES
 
+pytestmark = pytest.mark.check
+
 
 def read(landing: Path, table: str):
     return pq.read_table(landing / table).combine_chunks()

@@ -18,6 +18,9 @@ from shared_metrics.compare import warehouse_differences
 from shared_metrics.generate.daily import land_day
 from shared_metrics.settings import DBT_EXECUTABLE, PROJECT_DIR, Settings
 
+# Tests that share this module's built warehouse run on one pytest-xdist worker (make test runs two).
+pytestmark = pytest.mark.xdist_group("incremental")
+
 FIRST_AS_OF = dt.datetime(2026, 11, 1, 12)
 DAYS = [dt.date(2026, 11, 2), dt.date(2026, 11, 3), dt.date(2026, 11, 4)]
 # Which rows a refresh recomputed: differs between an incremental and a full build by design.

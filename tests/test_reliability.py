@@ -16,6 +16,9 @@ from refresh_helpers import digest, start_cli_refresh
 from shared_metrics.compare import warehouse_differences
 from shared_metrics.settings import PROJECT_DIR, Settings
 
+# Tests that share this module's built warehouse run on one pytest-xdist worker (make test runs two).
+pytestmark = pytest.mark.xdist_group("reliability")
+
 AS_OF = "2026-11-01 00:00:00"
 
 
@@ -75,6 +78,7 @@ def test_dashboard_filters_treat_hostile_text_as_plain_values(
     assert all(figure.denominator in (None, 0) for figure in headline_figures(read, hostile_slice).values())
 
 
+@pytest.mark.check
 def test_servers_bind_to_localhost_by_default() -> None:
     plan = subprocess.run(
         ["make", "-n", "--no-print-directory", "dashboard", "dagster"],
@@ -87,6 +91,7 @@ def test_servers_bind_to_localhost_by_default() -> None:
     assert re.search(r"dg dev .*(-h|--host) 127\.0\.0\.1", plan), plan
 
 
+@pytest.mark.check
 def test_no_secret_is_written_in_a_repository_file() -> None:
     files = subprocess.run(
         ["git", "ls-files"], cwd=PROJECT_DIR, capture_output=True, text=True, check=True

@@ -15,6 +15,9 @@ import pytest
 
 from shared_metrics.settings import PROJECT_DIR
 
+# Tests that share this module's built warehouse run on one pytest-xdist worker (make test runs two).
+pytestmark = pytest.mark.xdist_group("small_warehouse")
+
 MF = str(Path(sys.executable).parent / "mf")
 
 
@@ -147,6 +150,7 @@ def test_quota_attainment_and_attributed_pipeline_equal_the_marts(mf_query, ware
     )
 
 
+@pytest.mark.check
 def test_every_metric_has_a_label_and_a_description() -> None:
     manifest = json.loads((PROJECT_DIR / "target" / "semantic_manifest.json").read_text())
     assert len(manifest["metrics"]) >= 30
@@ -154,6 +158,7 @@ def test_every_metric_has_a_label_and_a_description() -> None:
     assert not missing
 
 
+@pytest.mark.check
 def test_every_model_and_column_in_metrics_is_described() -> None:
     manifest = json.loads((PROJECT_DIR / "target" / "manifest.json").read_text())
     models = [
@@ -172,12 +177,14 @@ def test_every_model_and_column_in_metrics_is_described() -> None:
     assert not undescribed
 
 
+@pytest.mark.check
 def test_the_glossary_is_up_to_date() -> None:
     from shared_metrics.glossary import GLOSSARY, render
 
     assert GLOSSARY.read_text(encoding="utf-8") == render(), "docs/metrics.md is stale: run `make docs`"
 
 
+@pytest.mark.check
 def test_dashboard_exposures_cover_every_page_and_every_table_it_reads() -> None:
     manifest = json.loads((PROJECT_DIR / "target" / "manifest.json").read_text())
     dashboards = [e for e in manifest["exposures"].values() if e["type"] == "dashboard"]

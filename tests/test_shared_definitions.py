@@ -11,6 +11,9 @@ import pytest
 
 from shared_metrics.settings import SEEDS_DIR
 
+# Tests that share this module's built warehouse run on one pytest-xdist worker (make test runs two).
+pytestmark = pytest.mark.xdist_group("small_warehouse")
+
 
 def seed_rows(name: str) -> list[dict[str, str]]:
     with (SEEDS_DIR / f"{name}.csv").open(newline="", encoding="utf-8") as file:
@@ -204,6 +207,7 @@ def test_cohorts_count_as_mature_for_opportunity_to_won_only_once_their_deals_ha
         assert abs(difference) <= 4 * deviation_sd, (difference, deviation_sd)
 
 
+@pytest.mark.check
 def test_every_shared_definition_names_the_one_model_that_computes_it() -> None:
     import json
 

@@ -19,6 +19,9 @@ import pytest
 from shared_metrics.business_time import load_calendars
 from shared_metrics.settings import PROJECT_DIR
 
+# Tests that share this module's built warehouse run on one pytest-xdist worker (make test runs two).
+pytestmark = pytest.mark.xdist_group("small_warehouse")
+
 Z = 4.0
 
 

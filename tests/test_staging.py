@@ -14,6 +14,9 @@ from shared_metrics.generate.text import FIRST_NAMES, LAST_NAMES
 from shared_metrics.landing import PII_COLUMNS, TABLES
 from shared_metrics.settings import PROJECT_DIR, SEEDS_DIR
 
+# Tests that share this module's built warehouse run on one pytest-xdist worker (make test runs two).
+pytestmark = pytest.mark.xdist_group("small_warehouse")
+
 STAGED_MODEL = {
     "user": "stg_salesforce__users",
     "account": "stg_salesforce__accounts",
@@ -68,6 +71,7 @@ def test_no_personal_data_leaves_the_landing_zone(warehouse) -> None:
         assert not [v for v in values if v and (email_or_phone.search(v) or v in people)], (table, column)
 
 
+@pytest.mark.check
 def test_sources_document_exactly_the_landing_contract() -> None:
     sources = yaml.safe_load((PROJECT_DIR / "models/staging/salesforce/_salesforce__sources.yml").read_text())
     documented = {t["name"]: [c["name"] for c in t["columns"]] for t in sources["sources"][0]["tables"]}

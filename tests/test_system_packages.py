@@ -8,6 +8,8 @@ import pytest
 
 from shared_metrics import system_packages
 
+pytestmark = pytest.mark.check
+
 
 def test_a_missing_package_without_root_is_named_with_why_and_how_to_install_it(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]

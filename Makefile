@@ -146,7 +146,7 @@ lint-python:
 	$(BIN)/ruff format --check .
 
 lint-sql:
-	DBT_DUCKDB_PATH=:memory: $(BIN)/sqlfluff lint models
+	DBT_DUCKDB_PATH=:memory: $(BIN)/sqlfluff lint models --processes 2
 
 clean:
 	rm -rf target logs data/warehouse/candidate

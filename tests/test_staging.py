@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import re
 from pathlib import Path
 
 import pytest
@@ -60,15 +59,18 @@ def test_no_personal_data_leaves_the_landing_zone(warehouse) -> None:
         "where table_schema not in ('raw', 'config')"
     ).fetchall()
     assert not [c for c in columns if c[2] in pii_names]
-    people = set(FIRST_NAMES) | set(LAST_NAMES)
-    email_or_phone = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\(\d{3}\) 555-\d{4}")
+    people = sorted(set(FIRST_NAMES) | set(LAST_NAMES))
+    email_or_phone = r"[\w.+-]+@[\w-]+\.[\w.]+|\(\d{3}\) 555-\d{4}"
+    # Matched in the warehouse: every distinct value of every text column, without moving them to Python.
     for schema, table, column, data_type in columns:
         if data_type != "VARCHAR":
             continue
-        values = [
-            v for (v,) in warehouse.execute(f'select distinct "{column}" from {schema}."{table}"').fetchall()
-        ]
-        assert not [v for v in values if v and (email_or_phone.search(v) or v in people)], (table, column)
+        found = warehouse.execute(
+            f"""select any_value(value) from (select distinct "{column}" as value from {schema}."{table}")
+                where regexp_matches(value, ?) or list_contains(?, value)""",
+            [email_or_phone, people],
+        ).fetchall()[0][0]
+        assert found is None, (table, column, found)
 
 
 @pytest.mark.check

@@ -12,10 +12,7 @@ campaigns as (
 ),
 
 attribution_models as (
-    {% for attribution_model in attribution_models() %}
-        select '{{ attribution_model }}' as attribution_model
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    {{ attribution_model_rows() }}
 ),
 
 lifetime as (

@@ -34,14 +34,11 @@ def summary(warehouse: Path) -> str:
         for (name,) in staged:
             count = con.execute(f'select count(*) from staging."{name}"').fetchall()[0][0]
             lines.append(f"  {name:<48} {count:>12,}")
-        quarantined = con.execute(
-            "select source_table, quarantine_reason, count(*) from staging.stg_salesforce__quarantined_rows "
-            "group by all order by 1, 2"
-        ).fetchall()
-        lines.append("Quarantined rows by reason:" if quarantined else "Quarantined rows: none")
-        lines += [f"  {table:<26} {reason:<28} {count:>10,}" for table, reason, count in quarantined]
         read = readouts.connection_reader(con)
-        lines += data_clock_lines(read) + headline_lines(read)
+        quarantined = readouts.quarantined_rows(read).itertuples(index=False)
+        rows = [f"  {table:<26} {reason:<28} {count:>10,}" for table, reason, count in quarantined]
+        lines.append("Quarantined rows by reason:" if rows else "Quarantined rows: none")
+        lines += rows + data_clock_lines(read) + headline_lines(read)
     return "\n".join(lines)
 
 

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from refresh_helpers import TINY_LEADS
 
-from shared_metrics.generate.cli import TRUTH_FILE, generate
+from shared_metrics.generate.landing_zone import generate
+from shared_metrics.generate.truth import TRUTH_FILE
 from shared_metrics.settings import Settings, load_settings
 
 SMALL_LEADS = 250_000
 SMALL_SEED = 7
+TINY_DEMO = {"leads": TINY_LEADS, "seed": 3, "as_of": "2026-11-01"}
 
 
 @pytest.fixture(scope="session")
@@ -86,34 +89,49 @@ def refresh_in_process():
     return run_refresh_in_process
 
 
-@pytest.fixture(scope="module")
-def published_tiny(tiny_settings: Settings, refresh_in_process) -> Settings:
-    """tiny_settings with a published warehouse (refreshed once for the module)."""
-    if not tiny_settings.published_warehouse.exists():
-        assert refresh_in_process(tiny_settings)
-    return tiny_settings
-
-
-@pytest.fixture(scope="module")
-def tiny_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """A landing folder filled by the Dagster demo-data asset, and an empty warehouse folder."""
+@pytest.fixture(scope="session")
+def tiny_template(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Settings:
+    """A tiny landing (filled by the Dagster demo-data asset) refreshed through every asset and published,
+    once per test run: pytest-xdist workers share it under a file lock; modules work on copies."""
     from dagster import materialize
+    from filelock import FileLock
 
     from orchestration.assets.landing import demo_landing_data
     from orchestration.resources import WarehouseResource
 
-    root = tmp_path_factory.mktemp("orchestration")
-    settings = replace(load_settings(), landing_dir=root / "landing", warehouse_dir=root / "warehouse")
-    result = materialize(
-        [demo_landing_data],
-        resources={
-            "warehouse": WarehouseResource(
-                landing_dir=str(settings.landing_dir), warehouse_dir=str(settings.warehouse_dir)
-            )
-        },
-        run_config={
-            "ops": {"demo_landing_data": {"config": {"leads": TINY_LEADS, "seed": 3, "as_of": "2026-11-01"}}}
-        },
+    shared = tmp_path_factory.getbasetemp()
+    shared = shared if worker_id == "master" else shared.parent
+    settings = replace(
+        load_settings(), landing_dir=shared / "tiny" / "landing", warehouse_dir=shared / "tiny" / "warehouse"
     )
-    assert result.success
+    with FileLock(shared / "tiny.lock"):
+        if not settings.published_warehouse.exists():
+            result = materialize(
+                [demo_landing_data],
+                resources={
+                    "warehouse": WarehouseResource(
+                        landing_dir=str(settings.landing_dir), warehouse_dir=str(settings.warehouse_dir)
+                    )
+                },
+                run_config={"ops": {"demo_landing_data": {"config": TINY_DEMO}}},
+            )
+            assert result.success
+            assert run_refresh_in_process(settings)
     return settings
+
+
+@pytest.fixture(scope="module")
+def tiny_settings(tiny_template: Settings, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A copy of the tiny landing folder and an empty warehouse folder, this module's own."""
+    root = tmp_path_factory.mktemp("tiny")
+    shutil.copytree(tiny_template.landing_dir, root / "landing")
+    return replace(tiny_template, landing_dir=root / "landing", warehouse_dir=root / "warehouse")
+
+
+@pytest.fixture(scope="module")
+def published_tiny(tiny_settings: Settings, tiny_template: Settings) -> Settings:
+    """tiny_settings with the tiny warehouse published in its warehouse folder (a copy of tiny_template's)."""
+    if not tiny_settings.published_warehouse.exists():
+        tiny_settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(tiny_template.published_warehouse, tiny_settings.published_warehouse)
+    return tiny_settings

@@ -14,7 +14,8 @@ import pytest
 
 from shared_metrics.business_time import load_calendars
 from shared_metrics.generate import parameters as P
-from shared_metrics.generate.cli import TRUTH_FILE, generate
+from shared_metrics.generate.landing_zone import generate
+from shared_metrics.generate.truth import TRUTH_FILE
 from shared_metrics.landing import TABLES
 
 pytestmark = pytest.mark.check

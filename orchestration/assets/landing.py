@@ -8,7 +8,8 @@ from pathlib import Path
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, Config, MaterializeResult, asset
 
 from orchestration.resources import WarehouseResource
-from shared_metrics.generate.cli import TRUTH_FILE, generate, today_utc
+from shared_metrics.generate.landing_zone import generate, today_utc
+from shared_metrics.generate.truth import TRUTH_FILE
 from shared_metrics.landing import LANDED_FILE_PATTERNS, TABLES
 
 LANDING_GROUP = "landing"

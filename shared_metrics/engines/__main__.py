@@ -23,7 +23,8 @@ from shared_metrics.compare import table_differences, warehouse_tables
 from shared_metrics.engines import build_arguments, prepare_landing
 from shared_metrics.engines.postgres import Server, load_landing, local_server, postgres_tables
 from shared_metrics.engines.spark import ThriftServer, local_thrift_server, spark_tables
-from shared_metrics.generate.cli import TRUTH_FILE, generate
+from shared_metrics.generate.landing_zone import generate
+from shared_metrics.generate.truth import TRUTH_FILE
 from shared_metrics.markdown import markdown_table
 from shared_metrics.settings import DBT_EXECUTABLE, PROJECT_DIR, load_settings
 

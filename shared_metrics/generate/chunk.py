@@ -1,7 +1,9 @@
-"""One chunk of leads with every row that hangs off them, written as one Parquet part per table."""
+"""One chunk of leads with every row that hangs off them, written as one Parquet part per table: one function
+per landed table turns the drawn entities into that table's columns."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -14,11 +16,11 @@ from shared_metrics.generate import parameters as P
 from shared_metrics.generate.activities import MEETING, TOUCH_TYPES, draw_touches
 from shared_metrics.generate.campaign_members import draw_contact_responses, draw_lead_members
 from shared_metrics.generate.defects import TableStats, junk_id_start, land
-from shared_metrics.generate.funnel import DISPOSITIONS, NO_TIME, REACHED, Leads, draw_leads
+from shared_metrics.generate.funnel import NO_TIME, Leads, draw_leads
 from shared_metrics.generate.opportunities import FORECAST_CATEGORY, STAGE_PROBABILITY, draw_opportunities
 from shared_metrics.generate.reference import TERRITORIES, World
-from shared_metrics.generate.scoring import lead_scores
-from shared_metrics.generate.text import INDUSTRIES, TITLES, pick, sf_ids
+from shared_metrics.generate.text import INDUSTRIES, pick, sf_ids
+from shared_metrics.generate.truth import chunk_sums
 
 CHUNK_ID_SPAN = 10**10  # id numbers of chunk c start at c * CHUNK_ID_SPAN
 
@@ -47,77 +49,6 @@ def never_changed(created: np.ndarray) -> dict[str, pa.Array | np.ndarray]:
     }
 
 
-def _planted_stage_sums(world: World, leads: Leads) -> dict:
-    """Per stage transition, source and segment: leads that reached the earlier stage (in mature cohorts)
-    and the sum of their planted probabilities of reaching the next one."""
-    mature = (leads.created < world.mature_before) & ~leads.is_deleted
-    cell = leads.source * len(P.SEGMENTS) + leads.segment
-    cells = len(P.LEAD_SOURCES) * len(P.SEGMENTS)
-    out = {}
-    previous_reached = mature
-    for k, stage in enumerate(REACHED):
-        eligible = previous_reached
-        out[stage] = {
-            "entered": np.bincount(cell[eligible], minlength=cells),
-            "expected_converted": np.bincount(
-                cell[eligible], weights=leads.p_next[eligible, k], minlength=cells
-            ),
-        }
-        previous_reached = eligible & (leads.reached_at[:, k] != NO_TIME)
-    return out
-
-
-def _planted_handovers(leads: Leads) -> dict[tuple, np.ndarray]:
-    """Per MQL month, segment, territory and lead source (non-deleted MQLs up to as_of): MQLs and their first
-    dispositions by sales, counted per DISPOSITIONS entry."""
-    mql = (leads.reached_at[:, 0] != NO_TIME) & ~leads.is_deleted
-    month = leads.reached_at[mql, 0].astype("datetime64[s]").astype("datetime64[M]").astype(np.int64)
-    keys = np.stack([month, leads.segment[mql], leads.territory[mql], leads.source[mql]], axis=1)
-    cells, cell = np.unique(keys, axis=0, return_inverse=True)
-    counts = np.zeros((len(cells), len(DISPOSITIONS)), dtype=np.int64)
-    np.add.at(counts, (cell.ravel(), leads.first_disposition[mql]), 1)
-    return {tuple(int(v) for v in key): counts[i] for i, key in enumerate(cells)}
-
-
-def _planted_campaign_sums(world: World, leads: Leads) -> dict:
-    mature = (leads.created < world.mature_before) & ~leads.is_deleted
-    sourced = mature & (leads.origin_campaign >= 0)
-    n = len(world.campaigns.number)
-    return {
-        "sourced_leads": np.bincount(leads.origin_campaign[sourced], minlength=n),
-        "expected_mqls": np.bincount(
-            leads.origin_campaign[sourced], weights=leads.p_next[sourced, 0], minlength=n
-        ),
-    }
-
-
-def _planted_score_sums(world: World, leads: Leads, members: dict[str, np.ndarray]) -> dict:
-    """Per lead-score band (mature, non-deleted leads): leads and the sums of their planted probabilities of
-    reaching SQL, Opportunity and Won. Responses count up to MQL: the generator draws none after it."""
-    responses = np.bincount(members["lead"][members["responded"]], minlength=len(leads))
-    score = lead_scores(
-        {
-            "segment": (P.SEGMENTS, leads.segment),
-            "title": (TITLES, leads.title),
-            "lead_source": (P.LEAD_SOURCES, leads.source),
-        },
-        responses,
-    )
-    band = np.floor_divide(score, P.LEAD_SCORE_BAND_WIDTH) * P.LEAD_SCORE_BAND_WIDTH
-    mature = (leads.created < world.mature_before) & ~leads.is_deleted
-    reach = np.cumprod(leads.p_next, axis=1)  # P(reaching MQL, SAL, SQL, Opportunity, Won)
-    sums = {}
-    for value in np.unique(band[mature]):
-        chosen = mature & (band == value)
-        sums[int(value)] = {
-            "leads": int(chosen.sum()),
-            "expected_sqls": float(reach[chosen, 2].sum()),
-            "expected_opportunities": float(reach[chosen, 3].sum()),
-            "expected_won": float(reach[chosen, 4].sum()),
-        }
-    return sums
-
-
 def _touch_owner_ids(
     world: World, rng: np.random.Generator, leads: Leads, lead_index: np.ndarray, user_id: pa.Array
 ) -> pa.Array:
@@ -131,52 +62,69 @@ def _touch_owner_ids(
     return user_id.take(pa.array(np.where(teammate, start + (owner - start + shift) % size, owner)))
 
 
-def generate_chunk(world: World, chunk: int, n_leads: int, landing_dir: Path) -> dict:
-    rng = np.random.default_rng([world.seed, chunk])
-    base = chunk * CHUNK_ID_SPAN
-    numbers = base + 1 + np.arange(n_leads)
-    leads, drawn = draw_leads(world, rng, numbers)
-    lead_columns, history = drawn["lead"], drawn["status_history"]
-    touches, rep_expectations = draw_touches(world, rng, leads)
-    members = draw_lead_members(world, rng, leads)
-    opps = draw_opportunities(world, rng, leads, base)
-    reps, as_of = world.reps, world.as_of
-    user_id = sf_ids("user", reps.number)
-    campaign_id = world.campaign_table["id"]
-    deleted_lead = leads.is_deleted
+@dataclass(frozen=True)
+class ChunkIds:
+    """The Salesforce ids of a chunk's rows and of the shared users and campaigns they point at."""
 
-    # Leads, with the ids of what their conversion created.
-    conv = opps["converted_lead"]
-    n_conv = len(conv)
-    account_ids = sf_ids("account", opps["account"]["number"])
-    contact_ids = sf_ids("contact", opps["contact"]["number"])
-    opportunity_ids = sf_ids("opportunity", opps["opportunity"]["number"])
-    lead_to_conv = np.full(n_leads, -1, dtype=np.int64)
-    lead_to_conv[conv] = np.arange(n_conv)
+    base: int  # id numbers of this chunk's rows start after it
+    user: pa.Array
+    campaign: pa.Array
+    account: pa.Array
+    contact: pa.Array
+    opportunity: pa.Array
+    converted: np.ndarray  # per lead: index of its conversion (account, contact, opportunity), or -1
 
-    def by_conversion(ids: pa.Array) -> pa.Array:
-        index = pa.array(np.where(lead_to_conv >= 0, lead_to_conv, 0))
-        return pc.if_else(pa.array(lead_to_conv >= 0), ids.take(index), pa.scalar(None, pa.string()))
+    def rows(self, kind: str, n: int) -> pa.Array:
+        """Ids for n new rows of a table that has no entity of its own (history, activities, members)."""
+        return sf_ids(kind, self.base + 1 + np.arange(n))
 
-    lead = dict(lead_columns)
-    lead["created_date"] = timestamps(lead["created_date"])
-    lead["converted_date"] = timestamps(lead["converted_date"])
-    lead["system_modstamp"] = timestamps(lead["system_modstamp"])
-    lead["converted_account_id"] = by_conversion(account_ids)
-    lead["converted_contact_id"] = by_conversion(contact_ids.slice(0, n_conv))
-    lead["converted_opportunity_id"] = by_conversion(opportunity_ids.slice(0, n_conv))
+    def by_conversion(self, ids: pa.Array) -> pa.Array:
+        """Per lead, the id its conversion created (null when not converted)."""
+        converted = self.converted >= 0
+        index = pa.array(np.where(converted, self.converted, 0))
+        return pc.if_else(pa.array(converted), ids.take(index), pa.scalar(None, pa.string()))
 
-    # Lead history: a "created" row, the status changes, and some rating changes.
-    owner_ids = user_id.take(pa.array(leads.owner))
+
+def chunk_ids(world: World, leads: Leads, opps: dict, base: int) -> ChunkIds:
+    conversions = len(opps["converted_lead"])
+    converted = np.full(len(leads.created), -1, dtype=np.int64)
+    converted[opps["converted_lead"]] = np.arange(conversions)
+    return ChunkIds(
+        base=base,
+        user=sf_ids("user", world.reps.number),
+        campaign=world.campaign_table["id"],
+        account=sf_ids("account", opps["account"]["number"]),
+        contact=sf_ids("contact", opps["contact"]["number"]),
+        opportunity=sf_ids("opportunity", opps["opportunity"]["number"]),
+        converted=converted,
+    )
+
+
+def lead_rows(drawn: dict, opps: dict, ids: ChunkIds) -> dict:
+    """Leads, with the ids of what their conversion created."""
+    conversions = len(opps["converted_lead"])
+    lead = dict(drawn)
+    for column in ("created_date", "converted_date", "system_modstamp"):
+        lead[column] = timestamps(lead[column])
+    lead["converted_account_id"] = ids.by_conversion(ids.account)
+    lead["converted_contact_id"] = ids.by_conversion(ids.contact.slice(0, conversions))
+    lead["converted_opportunity_id"] = ids.by_conversion(ids.opportunity.slice(0, conversions))
+    return lead
+
+
+def lead_history_rows(
+    world: World, rng: np.random.Generator, leads: Leads, lead: dict, history: dict, ids: ChunkIds
+) -> dict:
+    """A "created" row per lead, the status changes, and some rating changes."""
+    n_leads = len(leads.created)
     status_lead = history["lead_index"]
     rating_lead = np.flatnonzero(rng.random(n_leads) < 0.15)
     rating_time = leads.created[rating_lead] + rng.integers(DAY, 30 * DAY, len(rating_lead))
-    rating_keep = rating_time <= as_of
+    rating_keep = rating_time <= world.as_of
     rating_lead, rating_time = rating_lead[rating_keep], rating_time[rating_keep]
     hist_lead = np.concatenate([np.arange(n_leads), status_lead, rating_lead])
-    n_hist = len(hist_lead)
-    lead_history = {
-        "id": sf_ids("lead_history", base + 1 + np.arange(n_hist)),
+    return {
+        "id": ids.rows("lead_history", len(hist_lead)),
         "lead_id": leads.id.take(pa.array(hist_lead)),
         "field": np.concatenate(
             [
@@ -195,27 +143,28 @@ def generate_chunk(world: World, chunk: int, n_leads: int, landing_dir: Path) ->
                 pc.take(lead["rating"], pa.array(rating_lead)).to_numpy(zero_copy_only=False),
             ]
         ),
-        "created_by_id": owner_ids.take(pa.array(hist_lead)),
+        "created_by_id": ids.user.take(pa.array(leads.owner[hist_lead])),
         "created_date": timestamps(np.concatenate([leads.created, history["created_date"], rating_time])),
-        "is_deleted": deleted_lead[hist_lead],
+        "is_deleted": leads.is_deleted[hist_lead],
     }
 
-    # Tasks (calls, emails, open tasks) and events (meetings).
-    t_lead, t_time, t_kind = touches["lead_index"], touches["time"], touches["kind"]
-    is_meeting = t_kind == MEETING
-    task_lead = np.concatenate([t_lead[~is_meeting], touches["open_lead_index"]])
-    task_time = np.concatenate([t_time[~is_meeting], touches["open_created"]])
+
+def task_rows(world: World, rng: np.random.Generator, leads: Leads, touches: dict, ids: ChunkIds) -> dict:
+    """Calls and emails made, and open follow-up tasks."""
+    is_meeting = touches["kind"] == MEETING
+    task_lead = np.concatenate([touches["lead_index"][~is_meeting], touches["open_lead_index"]])
+    task_time = np.concatenate([touches["time"][~is_meeting], touches["open_created"]])
     n_done = int((~is_meeting).sum())
     n_open = len(touches["open_lead_index"])
     kind_name = np.array(TOUCH_TYPES, dtype=object)
-    task_type = np.concatenate([kind_name[t_kind[~is_meeting]], np.full(n_open, "Call", object)])
+    task_type = np.concatenate([kind_name[touches["kind"][~is_meeting]], np.full(n_open, "Call", object)])
     completed = np.concatenate([flags(n_done, True), flags(n_open)])
     due = task_time + np.where(completed, 0, rng.integers(2 * DAY, 6 * DAY, len(task_lead)))
-    task = {
-        "id": sf_ids("task", base + 1 + np.arange(len(task_lead))),
+    return {
+        "id": ids.rows("task", len(task_lead)),
         "who_id": leads.id.take(pa.array(task_lead)),
         "what_id": pa.nulls(len(task_lead), pa.string()),
-        "owner_id": _touch_owner_ids(world, rng, leads, task_lead, user_id),
+        "owner_id": _touch_owner_ids(world, rng, leads, task_lead, ids.user),
         "subject": np.where(
             completed, np.where(task_type == "Call", "Call", "Email: follow-up"), "Follow up"
         ),
@@ -226,16 +175,21 @@ def generate_chunk(world: World, chunk: int, n_leads: int, landing_dir: Path) ->
         "activity_date": dates(due),
         "completed_date_time": timestamps(np.where(completed, task_time, NO_TIME)),
         "created_date": timestamps(task_time),
-        "is_deleted": deleted_lead[task_lead],
+        "is_deleted": leads.is_deleted[task_lead],
         "system_modstamp": timestamps(task_time),
     }
-    event_lead, event_time = t_lead[is_meeting], t_time[is_meeting]
+
+
+def event_rows(world: World, rng: np.random.Generator, leads: Leads, touches: dict, ids: ChunkIds) -> dict:
+    """Meetings."""
+    is_meeting = touches["kind"] == MEETING
+    event_lead, event_time = touches["lead_index"][is_meeting], touches["time"][is_meeting]
     n_event = len(event_lead)
-    event = {
-        "id": sf_ids("event", base + 1 + np.arange(n_event)),
+    return {
+        "id": ids.rows("event", n_event),
         "who_id": leads.id.take(pa.array(event_lead)),
         "what_id": pa.nulls(n_event, pa.string()),
-        "owner_id": _touch_owner_ids(world, rng, leads, event_lead, user_id),
+        "owner_id": _touch_owner_ids(world, rng, leads, event_lead, ids.user),
         "subject": np.full(n_event, "Meeting", object),
         "type": np.full(n_event, "Meeting", object),
         "event_subtype": np.full(n_event, "Event", object),
@@ -244,42 +198,53 @@ def generate_chunk(world: World, chunk: int, n_leads: int, landing_dir: Path) ->
         "end_date_time": timestamps(event_time + 1800),
         "duration_in_minutes": np.full(n_event, 30, np.int64),
         "created_date": timestamps(np.minimum(event_time - rng.integers(3600, 3 * DAY, n_event), event_time)),
-        "is_deleted": deleted_lead[event_lead],
+        "is_deleted": leads.is_deleted[event_lead],
         "system_modstamp": timestamps(event_time),
     }
 
-    # Accounts, contacts, opportunities and their history and contact roles.
-    acc = opps["account"]
-    account = {
-        "id": account_ids,
-        "name": leads.company.take(pa.array(acc["lead"])),
-        "industry": pick(INDUSTRIES, rng.integers(0, len(INDUSTRIES), n_conv)),
-        "number_of_employees": pc.take(lead["number_of_employees"], pa.array(acc["lead"])),
-        "billing_country": pc.take(lead["country"], pa.array(acc["lead"])),
-        "type": acc["type"],
-        "owner_id": user_id.take(pa.array(acc["owner"])),
-        **never_changed(acc["created"]),
+
+def account_rows(rng: np.random.Generator, leads: Leads, lead: dict, opps: dict, ids: ChunkIds) -> dict:
+    """The accounts converted leads created."""
+    account = opps["account"]
+    first_lead = pa.array(account["lead"])
+    return {
+        "id": ids.account,
+        "name": leads.company.take(first_lead),
+        "industry": pick(INDUSTRIES, rng.integers(0, len(INDUSTRIES), len(opps["converted_lead"]))),
+        "number_of_employees": pc.take(lead["number_of_employees"], first_lead),
+        "billing_country": pc.take(lead["country"], first_lead),
+        "type": account["type"],
+        "owner_id": ids.user.take(pa.array(account["owner"])),
+        **never_changed(account["created"]),
     }
-    con = opps["contact"]
-    converted_person = {
-        k: pc.take(lead[k], pa.array(conv)) for k in ("first_name", "last_name", "email", "phone")
+
+
+def contact_rows(lead: dict, opps: dict, ids: ChunkIds) -> dict:
+    """The converted leads as contacts, then the other people of their opportunities."""
+    contact = opps["contact"]
+    converted = pa.array(opps["converted_lead"])
+    return {
+        "id": ids.contact,
+        "account_id": ids.account.take(pa.array(contact["account"])),
+        **{
+            column: pa.concat_arrays([pc.take(lead[column], converted), contact["new_people"][column]])
+            for column in ("first_name", "last_name", "email", "phone")
+        },
+        "title": contact["title"],
+        "lead_source": contact["lead_source"],
+        "owner_id": ids.user.take(pa.array(contact["owner"])),
+        **never_changed(contact["created"]),
     }
-    contact = {
-        "id": contact_ids,
-        "account_id": account_ids.take(pa.array(con["account"])),
-        **{k: pa.concat_arrays([converted_person[k], con["new_people"][k]]) for k in converted_person},
-        "title": con["title"],
-        "lead_source": con["lead_source"],
-        "owner_id": user_id.take(pa.array(con["owner"])),
-        **never_changed(con["created"]),
-    }
+
+
+def opportunity_rows(leads: Leads, opps: dict, ids: ChunkIds) -> dict:
+    """Opportunities as they stand now: from converted leads (new business) and their accounts' expansions."""
     opp = opps["opportunity"]
-    n_opp = len(opp["number"])
     origin = leads.origin_campaign[opp["lead"]]
-    opportunity = {
-        "id": opportunity_ids,
-        "account_id": account_ids.take(pa.array(opp["account"])),
-        "owner_id": user_id.take(pa.array(opp["owner"])),
+    return {
+        "id": ids.opportunity,
+        "account_id": ids.account.take(pa.array(opp["account"])),
+        "owner_id": ids.user.take(pa.array(opp["owner"])),
         "name": pc.binary_join_element_wise(
             leads.company.take(pa.array(opp["lead"])),
             np.where(opp["is_from_lead"], "New Business", "Expansion"),
@@ -295,92 +260,112 @@ def generate_chunk(world: World, chunk: int, n_leads: int, landing_dir: Path) ->
         "lead_source": opp["lead_source"],
         "campaign_id": pc.if_else(
             pa.array(opp["is_from_lead"] & (origin >= 0)),
-            campaign_id.take(pa.array(np.maximum(origin, 0))),
+            ids.campaign.take(pa.array(np.maximum(origin, 0))),
             pa.scalar(None, pa.string()),
         ),
         "type": np.where(opp["is_from_lead"], "New Business", "Existing Business"),
         "forecast_category": np.array([FORECAST_CATEGORY[s] for s in opp["stage"]], dtype=object),
-        "is_deleted": flags(n_opp),
+        "is_deleted": flags(len(opp["number"])),
         "system_modstamp": timestamps(opp["modstamp"]),
     }
-    oh = opps["opportunity_history"]
-    n_oh = len(oh["opportunity"])
-    opportunity_history = {
-        "id": sf_ids("opportunity_history", base + 1 + np.arange(n_oh)),
-        "opportunity_id": opportunity_ids.take(pa.array(oh["opportunity"])),
-        "stage_name": oh["stage"],
-        "amount": oh["amount"],
-        "probability": np.array([STAGE_PROBABILITY[s] for s in oh["stage"]]),
-        "close_date": dates(oh["close_at"]),
-        "forecast_category": np.array([FORECAST_CATEGORY[s] for s in oh["stage"]], dtype=object),
-        "created_by_id": user_id.take(pa.array(opp["owner"][oh["opportunity"]])),
-        "created_date": timestamps(oh["time"]),
-        "is_deleted": flags(n_oh),
+
+
+def opportunity_history_rows(opps: dict, ids: ChunkIds) -> dict:
+    """Each opportunity's stage, amount and close-date changes."""
+    history = opps["opportunity_history"]
+    n_rows = len(history["opportunity"])
+    return {
+        "id": ids.rows("opportunity_history", n_rows),
+        "opportunity_id": ids.opportunity.take(pa.array(history["opportunity"])),
+        "stage_name": history["stage"],
+        "amount": history["amount"],
+        "probability": np.array([STAGE_PROBABILITY[s] for s in history["stage"]]),
+        "close_date": dates(history["close_at"]),
+        "forecast_category": np.array([FORECAST_CATEGORY[s] for s in history["stage"]], dtype=object),
+        "created_by_id": ids.user.take(pa.array(opps["opportunity"]["owner"][history["opportunity"]])),
+        "created_date": timestamps(history["time"]),
+        "is_deleted": flags(n_rows),
     }
+
+
+def contact_role_rows(opps: dict, ids: ChunkIds) -> dict:
+    """The people on each opportunity and their roles."""
     roles = opps["contact_role"]
-    n_roles = len(roles["opportunity"])
-    role_contact_index = np.searchsorted(con["number"], roles["contact"])
-    opportunity_contact_role = {
-        "id": sf_ids("opportunity_contact_role", base + 1 + np.arange(n_roles)),
-        "opportunity_id": opportunity_ids.take(pa.array(roles["opportunity"])),
-        "contact_id": contact_ids.take(pa.array(role_contact_index)),
+    return {
+        "id": ids.rows("opportunity_contact_role", len(roles["opportunity"])),
+        "opportunity_id": ids.opportunity.take(pa.array(roles["opportunity"])),
+        "contact_id": ids.contact.take(
+            pa.array(np.searchsorted(opps["contact"]["number"], roles["contact"]))
+        ),
         "role": roles["role"],
         "is_primary": roles["is_primary"],
         **never_changed(roles["created"]),
     }
 
-    # Campaign members: leads' responses and sends, and opportunity contacts' responses.
+
+def campaign_member_rows(
+    world: World, rng: np.random.Generator, leads: Leads, members: dict, opps: dict, ids: ChunkIds
+) -> dict:
+    """Leads' responses and sends, and opportunity contacts' responses."""
     influence = opps["contact_for_influence"]
     contact_responses = draw_contact_responses(
-        world, rng, np.searchsorted(con["number"], influence["contact"]), influence["opportunity_created"]
+        world,
+        rng,
+        np.searchsorted(opps["contact"]["number"], influence["contact"]),
+        influence["opportunity_created"],
     )
     n_lead_members, n_contact_members = len(members["lead"]), len(contact_responses["contact"])
     member_time = np.concatenate([members["time"], contact_responses["time"]])
     responded = np.concatenate([members["responded"], flags(n_contact_members, True)])
-    campaign_member = {
-        "id": sf_ids("campaign_member", base + 1 + np.arange(n_lead_members + n_contact_members)),
-        "campaign_id": campaign_id.take(
+    return {
+        "id": ids.rows("campaign_member", n_lead_members + n_contact_members),
+        "campaign_id": ids.campaign.take(
             pa.array(np.concatenate([members["campaign"], contact_responses["campaign"]]))
         ),
         "lead_id": pa.concat_arrays(
             [leads.id.take(pa.array(members["lead"])), pa.nulls(n_contact_members, pa.string())]
         ),
         "contact_id": pa.concat_arrays(
-            [pa.nulls(n_lead_members, pa.string()), contact_ids.take(pa.array(contact_responses["contact"]))]
+            [pa.nulls(n_lead_members, pa.string()), ids.contact.take(pa.array(contact_responses["contact"]))]
         ),
         "status": np.where(responded, "Responded", "Sent"),
         "has_responded": responded,
         "first_responded_date": dates(np.where(responded, member_time, NO_TIME)),
         "created_date": timestamps(member_time),
-        "is_deleted": np.concatenate([deleted_lead[members["lead"]], flags(n_contact_members)]),
+        "is_deleted": np.concatenate([leads.is_deleted[members["lead"]], flags(n_contact_members)]),
         "system_modstamp": timestamps(member_time),
     }
 
+
+def generate_chunk(world: World, chunk: int, n_leads: int, landing_dir: Path) -> dict:
+    """Draw a chunk's leads and everything that hangs off them, land each table (with its planted defects) as
+    one Parquet part, and return the chunk's row counts and planted sums."""
+    rng = np.random.default_rng([world.seed, chunk])
+    base = chunk * CHUNK_ID_SPAN
+    leads, drawn = draw_leads(world, rng, base + 1 + np.arange(n_leads))
+    touches, rep_expectations = draw_touches(world, rng, leads)
+    members = draw_lead_members(world, rng, leads)
+    opps = draw_opportunities(world, rng, leads, base)
+    ids = chunk_ids(world, leads, opps, base)
+    lead = lead_rows(drawn["lead"], opps, ids)
+    # In this order: each table draws from the chunk's random stream in turn.
     tables = {
         "lead": lead,
-        "lead_history": lead_history,
-        "task": task,
-        "event": event,
-        "account": account,
-        "contact": contact,
-        "opportunity": opportunity,
-        "opportunity_history": opportunity_history,
-        "opportunity_contact_role": opportunity_contact_role,
-        "campaign_member": campaign_member,
+        "lead_history": lead_history_rows(world, rng, leads, lead, drawn["status_history"], ids),
+        "task": task_rows(world, rng, leads, touches, ids),
+        "event": event_rows(world, rng, leads, touches, ids),
+        "account": account_rows(rng, leads, lead, opps, ids),
+        "contact": contact_rows(lead, opps, ids),
+        "opportunity": opportunity_rows(leads, opps, ids),
+        "opportunity_history": opportunity_history_rows(opps, ids),
+        "opportunity_contact_role": contact_role_rows(opps, ids),
+        "campaign_member": campaign_member_rows(world, rng, leads, members, opps, ids),
     }
     stats = {}
     for offset, (name, columns) in enumerate(tables.items()):
         landed, stats[name] = land(name, pa.table(columns), rng, junk_id_start(chunk) + offset * 10_000_000)
         write_part(landing_dir, name, chunk, landed)
-    return {
-        "stats": stats,
-        "stage_sums": _planted_stage_sums(world, leads),
-        "campaign_sums": _planted_campaign_sums(world, leads),
-        "score_sums": _planted_score_sums(world, leads, members),
-        "handovers": _planted_handovers(leads),
-        "rep_sums": rep_expectations,
-        "territory_leads": np.bincount(leads.territory, minlength=len(TERRITORIES)),
-    }
+    return {"stats": stats, "rep_sums": rep_expectations, **chunk_sums(world, leads, members)}
 
 
 def write_part(landing_dir: Path, table: str, part: int, data: pa.Table) -> None:

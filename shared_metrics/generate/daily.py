@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -48,30 +49,35 @@ def _stamp(day: dt.date, salt: str, seconds_from: int = 0, span: int = 86_400 - 
     return f"(timestamp '{day.isoformat()}' + to_seconds({seconds_from} + hash(id || '{salt}') % {span}))"
 
 
-def land_day(landing_dir: Path, day: dt.date) -> dict[str, int]:
-    """Write the day's changes into landing_dir; rows written per table."""
-    tag = day.strftime("%Y%m%d")
-    late_day = day - dt.timedelta(days=LATE_ARRIVAL_DAYS)
-    con = duckdb.connect()
-    for table in TABLES:
-        con.execute(
-            f"create view landed_{table} as select * from read_parquet("
-            f"'{landing_dir / table}/*.parquet', union_by_name = true)"
-        )
-    for table in ("lead", "task", "campaign_member", "opportunity"):
-        con.execute(f"create temp table current_{table} as {_current(table)}")
-    leads = con.execute("select count(*) from current_lead").fetchone()[0]
+@dataclass(frozen=True)
+class Day:
+    """The day being landed, and how many rows of each kind it brings (shares of the landed leads)."""
 
-    def count(share: float) -> int:
-        return max(int(leads * share), 1)
+    day: dt.date
+    leads: int
 
-    day_start = f"timestamp '{day.isoformat()}'"
-    con.execute(
-        f"""
-        create temp table new_lead as
+    @property
+    def tag(self) -> str:
+        return self.day.strftime("%Y%m%d")
+
+    @property
+    def start(self) -> str:
+        return f"timestamp '{self.day.isoformat()}'"
+
+    @property
+    def late_day(self) -> dt.date:
+        return self.day - dt.timedelta(days=LATE_ARRIVAL_DAYS)
+
+    def count(self, share: float) -> int:
+        return max(int(self.leads * share), 1)
+
+
+def new_leads(day: Day) -> str:
+    """New leads, copied from existing ones, not yet contacted."""
+    return f"""
         select * replace (
-            'N{tag}-' || id as id,
-            {_stamp(day, "new")} as created_date,
+            'N{day.tag}-' || id as id,
+            {_stamp(day.day, "new")} as created_date,
             'Open - Not Contacted' as status,
             false as is_converted,
             null::timestamp as converted_date,
@@ -80,155 +86,171 @@ def land_day(landing_dir: Path, day: dt.date) -> dict[str, int]:
             null as converted_opportunity_id,
             null as disqualified_reason_c,
             null as recycled_reason_c,
-            {_stamp(day, "new")} as system_modstamp
+            {_stamp(day.day, "new")} as system_modstamp
         )
-        from ({_sample("select * from current_lead", "new" + tag, count(NEW_LEADS_SHARE))})
-        """
+        from ({_sample("select * from current_lead", "new" + day.tag, day.count(NEW_LEADS_SHARE))})
+    """
+
+
+def moved_leads(day: Day) -> str:
+    """Open leads move on: most become MQLs, the rest start nurturing."""
+    earlier = _sample(
+        "select * from current_lead",
+        "move" + day.tag,
+        day.count(STATUS_CHANGES_SHARE),
+        f"status in ('Open - Not Contacted', 'Nurturing') and created_date < {day.start}",
     )
-    # Open leads move on: most become MQLs, the rest start nurturing.
-    con.execute(
-        f"""
-        create temp table moved_lead as
+    return f"""
         select * replace (
-            case when hash(id || 'which{
-            tag
-        }') % 4 = 0 then 'Nurturing' else 'Marketing Qualified' end as status,
-            {_stamp(day, "move" + tag)} as system_modstamp
+            case when hash(id || 'which{day.tag}') % 4 = 0 then 'Nurturing' else 'Marketing Qualified' end
+                as status,
+            {_stamp(day.day, "move" + day.tag)} as system_modstamp
         )
-        from ({
-            _sample(
-                "select * from current_lead",
-                "move" + tag,
-                count(STATUS_CHANGES_SHARE),
-                "status in ('Open - Not Contacted', 'Nurturing') and created_date < " + day_start,
-            )
-        })
-        """
+        from ({earlier})
+    """
+
+
+def corrected_leads(day: Day) -> str:
+    """Old leads corrected long after they were created: a late update."""
+    old = _sample(
+        "select * from current_lead",
+        "fix" + day.tag,
+        day.count(LATE_UPDATES_SHARE),
+        f"created_date < {day.start} - interval 365 day and id not in (select id from moved_lead)",
     )
-    # Old leads corrected long after they were created: a late update.
-    con.execute(
-        f"""
-        create temp table corrected_lead as
+    return f"""
         select * replace (
             case rating when 'Hot' then 'Warm' else 'Hot' end as rating,
-            {_stamp(day, "fix" + tag)} as system_modstamp
+            {_stamp(day.day, "fix" + day.tag)} as system_modstamp
         )
-        from ({
-            _sample(
-                "select * from current_lead",
-                "fix" + tag,
-                count(LATE_UPDATES_SHARE),
-                f"created_date < {day_start} - interval 365 day and id not in (select id from moved_lead)",
-            )
-        })
-        """
+        from ({old})
+    """
+
+
+def deleted_leads(day: Day) -> str:
+    """A few unconverted leads deleted: their history and activities then point at nothing."""
+    untouched = _sample(
+        "select * from current_lead",
+        "del" + day.tag,
+        day.count(DELETED_LEADS_SHARE),
+        "not is_converted and id not in (select id from moved_lead union all select id from corrected_lead)",
     )
-    con.execute(
-        f"""
-        create temp table deleted_lead as
-        select * replace (true as is_deleted, {_stamp(day, "del" + tag)} as system_modstamp)
-        from ({
-            _sample(
-                "select * from current_lead",
-                "del" + tag,
-                count(DELETED_LEADS_SHARE),
-                "not is_converted and id not in "
-                "(select id from moved_lead union all select id from corrected_lead)",
-            )
-        })
-        """
+    return f"""
+        select * replace (true as is_deleted, {_stamp(day.day, "del" + day.tag)} as system_modstamp)
+        from ({untouched})
+    """
+
+
+def lead_rows(day: Day) -> str:
+    return (
+        "select * from new_lead union all by name select * from moved_lead "
+        "union all by name select * from corrected_lead union all by name select * from deleted_lead"
     )
-    rows = {
-        "lead": "select * from new_lead union all by name select * from moved_lead "
-        "union all by name select * from corrected_lead union all by name select * from deleted_lead",
-        "lead_history": f"""
-            select
-                'H{tag}-' || moved.id as id,
-                moved.id as lead_id,
-                'Status' as field,
-                current.status as old_value,
-                moved.status as new_value,
-                moved.owner_id as created_by_id,
-                moved.system_modstamp as created_date,
-                false as is_deleted
-            from moved_lead as moved
-            inner join current_lead as current on moved.id = current.id
-        """,
-        # A call to each new MQL an hour later; every third is a call made two days earlier that lands late.
-        "task": f"""
-            select template.* replace (
-                'T{tag}-' || lead.id as id,
-                lead.id as who_id,
-                lead.owner_id as owner_id,
-                'Completed' as status,
-                true as is_closed,
-                cast(lead.called_at as date) as activity_date,
-                lead.called_at as completed_date_time,
-                lead.called_at as created_date,
-                false as is_deleted,
-                lead.called_at as system_modstamp
-            )
-            from (
-                select
-                    *,
-                    system_modstamp + interval 1 hour
-                    - case
-                        when row_number() over (order by id) % 3 = 1 then interval {LATE_ARRIVAL_DAYS} day
-                        else interval 0 day
-                    end
-                        as called_at
-                from moved_lead
-                where status = 'Marketing Qualified'
-            ) as lead
-            cross join (select * from current_task where task_subtype = 'Call' limit 1) as template
-            union all by name
-            select * replace (true as is_deleted, {_stamp(day, "deltask" + tag)} as system_modstamp)
-            from ({_sample("select * from current_task", "deltask" + tag, count(DELETED_ACTIVITIES_SHARE))})
-        """,
-        # New leads respond to the campaign their template responded to; some responses are deleted.
-        "campaign_member": f"""
-            select member.* replace (
-                'M{tag}-' || member.id as id,
-                new_lead.id as lead_id,
-                cast(new_lead.created_date as date) as first_responded_date,
-                new_lead.created_date as created_date,
-                new_lead.created_date as system_modstamp
-            )
-            from current_campaign_member as member
-            inner join new_lead on 'N{tag}-' || member.lead_id = new_lead.id
-            union all by name
-            select * replace (true as is_deleted, {_stamp(day, "delmember" + tag)} as system_modstamp)
-            from ({
-            _sample(
-                "select * from current_campaign_member", "delmember" + tag, count(DELETED_ACTIVITIES_SHARE)
-            )
-        })
-        """,
-        # Old open opportunities are won (with the stage history row), some of it landing late.
-        "opportunity": f"""
-            select * replace (
-                'Closed Won' as stage_name,
-                round(amount * 1.1) as amount,
-                1.0 as probability,
-                cast({_stamp(late_day, "win" + tag)} as date) as close_date,
-                true as is_closed,
-                true as is_won,
-                'Closed' as forecast_category,
-                {_stamp(late_day, "win" + tag)} as system_modstamp
-            )
-            from ({
-            _sample(
-                "select * from current_opportunity",
-                "win" + tag,
-                count(LATE_UPDATES_SHARE),
-                f"not is_closed and created_date < {day_start} - interval 90 day",
-            )
-        })
-        """,
-    }
-    rows["opportunity_history"] = f"""
+
+
+def lead_history_rows(day: Day) -> str:
+    """A status-change row per moved lead."""
+    return f"""
         select
-            'S{tag}-' || id as id,
+            'H{day.tag}-' || moved.id as id,
+            moved.id as lead_id,
+            'Status' as field,
+            current.status as old_value,
+            moved.status as new_value,
+            moved.owner_id as created_by_id,
+            moved.system_modstamp as created_date,
+            false as is_deleted
+        from moved_lead as moved
+        inner join current_lead as current on moved.id = current.id
+    """
+
+
+def task_rows(day: Day) -> str:
+    """A call to each new MQL an hour later (every third made two days earlier, landing late); some tasks
+    deleted."""
+    deleted = _sample("select * from current_task", "deltask" + day.tag, day.count(DELETED_ACTIVITIES_SHARE))
+    return f"""
+        select template.* replace (
+            'T{day.tag}-' || lead.id as id,
+            lead.id as who_id,
+            lead.owner_id as owner_id,
+            'Completed' as status,
+            true as is_closed,
+            cast(lead.called_at as date) as activity_date,
+            lead.called_at as completed_date_time,
+            lead.called_at as created_date,
+            false as is_deleted,
+            lead.called_at as system_modstamp
+        )
+        from (
+            select
+                *,
+                system_modstamp + interval 1 hour
+                - case
+                    when row_number() over (order by id) % 3 = 1 then interval {LATE_ARRIVAL_DAYS} day
+                    else interval 0 day
+                end
+                    as called_at
+            from moved_lead
+            where status = 'Marketing Qualified'
+        ) as lead
+        cross join (select * from current_task where task_subtype = 'Call' limit 1) as template
+        union all by name
+        select * replace (true as is_deleted, {_stamp(day.day, "deltask" + day.tag)} as system_modstamp)
+        from ({deleted})
+    """
+
+
+def campaign_member_rows(day: Day) -> str:
+    """New leads respond to the campaign their template responded to; some responses are deleted."""
+    deleted = _sample(
+        "select * from current_campaign_member", "delmember" + day.tag, day.count(DELETED_ACTIVITIES_SHARE)
+    )
+    return f"""
+        select member.* replace (
+            'M{day.tag}-' || member.id as id,
+            new_lead.id as lead_id,
+            cast(new_lead.created_date as date) as first_responded_date,
+            new_lead.created_date as created_date,
+            new_lead.created_date as system_modstamp
+        )
+        from current_campaign_member as member
+        inner join new_lead on 'N{day.tag}-' || member.lead_id = new_lead.id
+        union all by name
+        select * replace (true as is_deleted, {_stamp(day.day, "delmember" + day.tag)} as system_modstamp)
+        from ({deleted})
+    """
+
+
+def opportunity_rows(day: Day) -> str:
+    """Old open opportunities are won, stamped two days before the day (they land late)."""
+    old_open = _sample(
+        "select * from current_opportunity",
+        "win" + day.tag,
+        day.count(LATE_UPDATES_SHARE),
+        f"not is_closed and created_date < {day.start} - interval 90 day",
+    )
+    won_at = _stamp(day.late_day, "win" + day.tag)
+    return f"""
+        select * replace (
+            'Closed Won' as stage_name,
+            round(amount * 1.1) as amount,
+            1.0 as probability,
+            cast({won_at} as date) as close_date,
+            true as is_closed,
+            true as is_won,
+            'Closed' as forecast_category,
+            {won_at} as system_modstamp
+        )
+        from ({old_open})
+    """
+
+
+def opportunity_history_rows(day: Day) -> str:
+    """The stage-history row of each won opportunity."""
+    return f"""
+        select
+            'S{day.tag}-' || id as id,
             id as opportunity_id,
             stage_name,
             amount,
@@ -238,14 +260,47 @@ def land_day(landing_dir: Path, day: dt.date) -> dict[str, int]:
             owner_id as created_by_id,
             system_modstamp as created_date,
             false as is_deleted
-        from ({rows["opportunity"]})
+        from ({opportunity_rows(day)})
     """
+
+
+# The day's lead changes, in order: each later kind leaves out the leads an earlier one took.
+LEAD_CHANGES = {
+    "new_lead": new_leads,
+    "moved_lead": moved_leads,
+    "corrected_lead": corrected_leads,
+    "deleted_lead": deleted_leads,
+}
+# One query per landed table.
+DAY_ROWS = {
+    "lead": lead_rows,
+    "lead_history": lead_history_rows,
+    "task": task_rows,
+    "campaign_member": campaign_member_rows,
+    "opportunity": opportunity_rows,
+    "opportunity_history": opportunity_history_rows,
+}
+
+
+def land_day(landing_dir: Path, day: dt.date) -> dict[str, int]:
+    """Write the day's changes into landing_dir; rows written per table."""
+    con = duckdb.connect()
+    for table in TABLES:
+        con.execute(
+            f"create view landed_{table} as select * from read_parquet("
+            f"'{landing_dir / table}/*.parquet', union_by_name = true)"
+        )
+    for table in ("lead", "task", "campaign_member", "opportunity"):
+        con.execute(f"create temp table current_{table} as {_current(table)}")
+    landing_day = Day(day, con.execute("select count(*) from current_lead").fetchone()[0])
+    for name, changes in LEAD_CHANGES.items():
+        con.execute(f"create temp table {name} as {changes(landing_day)}")
     written = {}
-    for table, sql in rows.items():
-        schema = TABLES[table]
-        columns = ", ".join(f'cast("{c.name}" as {c.sql_type}) as "{c.name}"' for c in schema.columns)
-        target = landing_dir / table / f"day-{tag}.parquet"
-        con.execute(f"copy (select {columns} from ({sql})) to '{target}' (format parquet, compression zstd)")
+    for table, rows in DAY_ROWS.items():
+        columns = ", ".join(f'cast("{c.name}" as {c.sql_type}) as "{c.name}"' for c in TABLES[table].columns)
+        target = landing_dir / table / f"day-{landing_day.tag}.parquet"
+        query = f"select {columns} from ({rows(landing_day)})"
+        con.execute(f"copy ({query}) to '{target}' (format parquet, compression zstd)")
         written[table] = con.execute(f"select count(*) from read_parquet('{target}')").fetchone()[0]
     con.close()
     return written

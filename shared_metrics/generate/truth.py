@@ -1,0 +1,297 @@
+"""The planted truth: what each chunk of generated leads was drawn to do (sums per stage, rep, campaign, score
+band and handover cell) and their assembly into `_truth.json`, the truth the warehouse is tested against."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pyarrow as pa
+
+from shared_metrics.generate import parameters as P
+from shared_metrics.generate.defects import TableStats
+from shared_metrics.generate.funnel import DISPOSITIONS, NO_TIME, REACHED, Leads
+from shared_metrics.generate.reference import CAMPAIGN_TYPES, TERRITORIES, World
+from shared_metrics.generate.scoring import lead_scores
+from shared_metrics.generate.text import TITLES, sf_ids
+
+TRUTH_FILE = "_truth.json"
+
+
+def chunk_sums(world: World, leads: Leads, members: dict[str, np.ndarray]) -> dict:
+    """A chunk's share of the planted truth (summed over chunks by planted_truth)."""
+    return {
+        "stage_sums": _planted_stage_sums(world, leads),
+        "campaign_sums": _planted_campaign_sums(world, leads),
+        "score_sums": _planted_score_sums(world, leads, members),
+        "handovers": _planted_handovers(leads),
+    }
+
+
+def _planted_stage_sums(world: World, leads: Leads) -> dict:
+    """Per stage transition, source and segment: leads that reached the earlier stage (in mature cohorts)
+    and the sum of their planted probabilities of reaching the next one."""
+    mature = (leads.created < world.mature_before) & ~leads.is_deleted
+    cell = leads.source * len(P.SEGMENTS) + leads.segment
+    cells = len(P.LEAD_SOURCES) * len(P.SEGMENTS)
+    out = {}
+    previous_reached = mature
+    for k, stage in enumerate(REACHED):
+        eligible = previous_reached
+        out[stage] = {
+            "entered": np.bincount(cell[eligible], minlength=cells),
+            "expected_converted": np.bincount(
+                cell[eligible], weights=leads.p_next[eligible, k], minlength=cells
+            ),
+        }
+        previous_reached = eligible & (leads.reached_at[:, k] != NO_TIME)
+    return out
+
+
+def _planted_handovers(leads: Leads) -> dict[tuple, np.ndarray]:
+    """Per MQL month, segment, territory and lead source (non-deleted MQLs up to as_of): MQLs and their first
+    dispositions by sales, counted per DISPOSITIONS entry."""
+    mql = (leads.reached_at[:, 0] != NO_TIME) & ~leads.is_deleted
+    month = leads.reached_at[mql, 0].astype("datetime64[s]").astype("datetime64[M]").astype(np.int64)
+    keys = np.stack([month, leads.segment[mql], leads.territory[mql], leads.source[mql]], axis=1)
+    cells, cell = np.unique(keys, axis=0, return_inverse=True)
+    counts = np.zeros((len(cells), len(DISPOSITIONS)), dtype=np.int64)
+    np.add.at(counts, (cell.ravel(), leads.first_disposition[mql]), 1)
+    return {tuple(int(v) for v in key): counts[i] for i, key in enumerate(cells)}
+
+
+def _planted_campaign_sums(world: World, leads: Leads) -> dict:
+    mature = (leads.created < world.mature_before) & ~leads.is_deleted
+    sourced = mature & (leads.origin_campaign >= 0)
+    n = len(world.campaigns.number)
+    return {
+        "sourced_leads": np.bincount(leads.origin_campaign[sourced], minlength=n),
+        "expected_mqls": np.bincount(
+            leads.origin_campaign[sourced], weights=leads.p_next[sourced, 0], minlength=n
+        ),
+    }
+
+
+def _planted_score_sums(world: World, leads: Leads, members: dict[str, np.ndarray]) -> dict:
+    """Per lead-score band (mature, non-deleted leads): leads and the sums of their planted probabilities of
+    reaching SQL, Opportunity and Won. Responses count up to MQL: the generator draws none after it."""
+    responses = np.bincount(members["lead"][members["responded"]], minlength=len(leads))
+    score = lead_scores(
+        {
+            "segment": (P.SEGMENTS, leads.segment),
+            "title": (TITLES, leads.title),
+            "lead_source": (P.LEAD_SOURCES, leads.source),
+        },
+        responses,
+    )
+    band = np.floor_divide(score, P.LEAD_SCORE_BAND_WIDTH) * P.LEAD_SCORE_BAND_WIDTH
+    mature = (leads.created < world.mature_before) & ~leads.is_deleted
+    reach = np.cumprod(leads.p_next, axis=1)  # P(reaching MQL, SAL, SQL, Opportunity, Won)
+    sums = {}
+    for value in np.unique(band[mature]):
+        chosen = mature & (band == value)
+        sums[int(value)] = {
+            "leads": int(chosen.sum()),
+            "expected_sqls": float(reach[chosen, 2].sum()),
+            "expected_opportunities": float(reach[chosen, 3].sum()),
+            "expected_won": float(reach[chosen, 4].sum()),
+        }
+    return sums
+
+
+def campaign_cost_to_date(campaigns: pa.Table, as_of: dt.date) -> np.ndarray:
+    """Each campaign's spend up to the day before as_of: its actual cost (else budget) spread evenly over its
+    days, counting only the days it has run."""
+    start = campaigns["start_date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    end = campaigns["end_date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    actual = campaigns["actual_cost"].to_numpy(zero_copy_only=False).astype(float)
+    cost = np.where(np.isnan(actual), campaigns["budgeted_cost"].to_numpy(), actual)
+    days = end - start + 1
+    as_of_day = (as_of - dt.date(1970, 1, 1)).days
+    return cost / days * np.clip(as_of_day - start, 0, days)
+
+
+NOTES = {
+    "stage_conversion": (
+        "Leads in mature, non-deleted cohorts that reached from_stage (entered) and the sum "
+        "of their planted probabilities of reaching to_stage (expected_converted)."
+    ),
+    "sales_sla": (
+        "Per rep, over non-deleted MQLs at least 21 days before as_of: the expected number "
+        "first touched within target, with enough attempts, and never touched; over all non-deleted "
+        "MQLs: how many SLA clocks still run at as_of (no touch yet within the first-touch target; "
+        "fewer than the required attempts within the window)."
+    ),
+    "lead_score_bands": (
+        "Per score band (seed lead_scoring_rules, bands of LEAD_SCORE_BAND_WIDTH points), over "
+        "mature non-deleted leads: leads and the sums of their planted probabilities of reaching "
+        "SQL, Opportunity and Won."
+    ),
+    "handovers": (
+        "Per MQL month (UTC), segment, territory and lead source, over non-deleted leads that "
+        "became MQLs by as_of: MQLs and how many sales first accepted, recycled, disqualified, or "
+        "had not ruled on (pending) by as_of."
+    ),
+    "defects": (
+        "Exact counts per landed table: rows landed, superseded versions (older versions and "
+        "exact duplicates), deleted entities, staged rows, and quarantined junk rows by reason."
+    ),
+}
+
+
+def planted_truth(
+    world: World, leads: int, as_of: dt.date, chunks: list[dict], reference: dict[str, TableStats]
+) -> dict:
+    """The whole landing's planted truth from every chunk's sums (there is always at least one chunk)."""
+    return {
+        "generator": {
+            "leads": leads,
+            "seed": world.seed,
+            "as_of": as_of.isoformat(),
+            "history_days": P.HISTORY_DAYS,
+            "first_lead_date": (as_of - dt.timedelta(days=P.HISTORY_DAYS)).isoformat(),
+            "mature_cohorts_created_before": P.mature_cohorts_before(as_of).isoformat(),
+        },
+        "notes": NOTES,
+        "stage_conversion": _stage_conversion_rows(chunks),
+        "sales_sla": {
+            "first_touch_target_minutes": P.SLA_FIRST_TOUCH_TARGET_MINUTES,
+            "min_attempts": P.SLA_MIN_ATTEMPTS,
+            "attempt_window_business_days": P.SLA_ATTEMPT_WINDOW_BUSINESS_DAYS,
+            "reps": _rep_rows(world, chunks),
+        },
+        "campaigns": _campaign_rows(world, as_of, chunks),
+        "handovers": _handover_rows(chunks),
+        "lead_score_bands": _score_band_rows(chunks),
+        "defects": {
+            "rates": {
+                "superseded_version": P.SUPERSEDED_VERSION_RATE,
+                "exact_duplicate": P.EXACT_DUPLICATE_RATE,
+                "deleted_lead": P.DELETED_LEAD_RATE,
+                "deleted_activity": P.DELETED_ACTIVITY_RATE,
+                "null_id": P.NULL_ID_RATE,
+                "orphan_key": P.ORPHAN_KEY_RATE,
+                "unknown_status": P.UNKNOWN_STATUS_RATE,
+                "impossible_timestamp": P.IMPOSSIBLE_TIMESTAMP_RATE,
+            },
+            "tables": _defect_counts(chunks, reference),
+        },
+    }
+
+
+def _stage_conversion_rows(chunks: list[dict]) -> list[dict]:
+    rows = []
+    for stage in REACHED:
+        entered = sum(chunk["stage_sums"][stage]["entered"] for chunk in chunks)
+        expected = sum(chunk["stage_sums"][stage]["expected_converted"] for chunk in chunks)
+        previous = P.STAGES[P.STAGES.index(stage) - 1]
+        for cell in range(len(entered)):
+            source, segment = divmod(cell, len(P.SEGMENTS))
+            rows.append(
+                {
+                    "from_stage": previous,
+                    "to_stage": stage,
+                    "lead_source": P.LEAD_SOURCES[source],
+                    "segment": P.SEGMENTS[segment],
+                    "entered": int(entered[cell]),
+                    "expected_converted": round(float(expected[cell]), 6),
+                }
+            )
+    return rows
+
+
+def _rep_rows(world: World, chunks: list[dict]) -> list[dict]:
+    reps = world.reps
+    sums = {measure: sum(chunk["rep_sums"][measure] for chunk in chunks) for measure in chunks[0]["rep_sums"]}
+    return [
+        {
+            "user_id": user_id,
+            "team": reps.team[i],
+            "territory": TERRITORIES[reps.territory[i]],
+            "segment": P.SEGMENTS[reps.segment[i]],
+            "p_first_touch_within_target_if_touched": float(reps.p_fast_first_touch[i]),
+            "p_never_touched_if_not_accepted": float(reps.p_never_touched[i]),
+            "p_enough_attempts_if_touched": float(reps.p_enough_attempts[i]),
+            "settled_mqls": int(sums["mqls"][i]),
+            "first_touch_pending_at_as_of": int(sums["first_touch_pending_at_as_of"][i]),
+            "attempts_pending_at_as_of": int(sums["attempts_pending_at_as_of"][i]),
+            **{
+                measure: round(float(sums[measure][i]), 6)
+                for measure in (
+                    "expected_first_touch_within_target",
+                    "expected_enough_attempts",
+                    "expected_never_touched",
+                )
+            },
+        }
+        for i, user_id in enumerate(sf_ids("user", reps.number).to_pylist())
+    ]
+
+
+def _campaign_rows(world: World, as_of: dt.date, chunks: list[dict]) -> list[dict]:
+    campaigns = world.campaigns
+    sourced = sum(chunk["campaign_sums"]["sourced_leads"] for chunk in chunks)
+    expected_mqls = sum(chunk["campaign_sums"]["expected_mqls"] for chunk in chunks)
+    cost_to_date = campaign_cost_to_date(world.campaign_table, as_of)
+    return [
+        {
+            "campaign_id": campaign_id,
+            "type": CAMPAIGN_TYPES[campaigns.type_index[i]],
+            "lift": float(campaigns.lift[i]),
+            "sourced_leads_in_mature_cohorts": int(sourced[i]),
+            "expected_mqls": round(float(expected_mqls[i]), 6),
+            "cost_to_date": round(float(cost_to_date[i]), 6),
+        }
+        for i, campaign_id in enumerate(world.campaign_table["id"].to_pylist())
+    ]
+
+
+def _handover_rows(chunks: list[dict]) -> list[dict]:
+    handovers: dict[tuple, np.ndarray] = {}
+    for chunk in chunks:
+        for key, counts in chunk["handovers"].items():
+            handovers[key] = handovers.get(key, 0) + counts
+    return [
+        {
+            "mql_month": str(np.datetime64(month, "M")) + "-01",
+            "segment": P.SEGMENTS[segment],
+            "territory": TERRITORIES[territory],
+            "lead_source": P.LEAD_SOURCES[source],
+            "mqls": int(counts.sum()),
+            **{f"first_{d}": int(counts[i]) for i, d in enumerate(DISPOSITIONS)},
+        }
+        for (month, segment, territory, source), counts in sorted(handovers.items())
+    ]
+
+
+def _score_band_rows(chunks: list[dict]) -> list[dict]:
+    rows: dict[int, dict] = {}
+    for chunk in chunks:
+        for band, sums in chunk["score_sums"].items():
+            row = rows.setdefault(band, {"score_band_floor": band, **dict.fromkeys(sums, 0)})
+            for measure, value in sums.items():
+                row[measure] += value
+    return [rows[band] for band in sorted(rows)]
+
+
+def _defect_counts(chunks: list[dict], reference: dict[str, TableStats]) -> dict:
+    tables: dict[str, TableStats] = dict(reference)
+    for chunk in chunks:
+        for name, stats in chunk["stats"].items():
+            tables.setdefault(name, TableStats()).add(stats)
+    return {
+        name: {
+            "landed": s.landed,
+            "superseded": s.superseded,
+            "deleted": s.deleted,
+            "staged": s.staged,
+            "quarantined": dict(sorted(s.quarantined.items())),
+        }
+        for name, s in sorted(tables.items())
+    }
+
+
+def json_default(value: object) -> object:
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"not JSON serializable: {type(value)}")

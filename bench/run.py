@@ -29,12 +29,11 @@ import threading
 import time
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT_DIR))
+from shared_metrics.dbt_results import slowest_nodes
+from shared_metrics.settings import DBT_EXECUTABLE, PROJECT_DIR, virtualenv_environment
 
 RESULTS = PROJECT_DIR / "bench" / "results.json"
 REPORT = PROJECT_DIR / "docs" / "benchmarks.md"
-VENV_BIN = Path(sys.executable).parent
 LAYERS = [
     ("seeds", ["seed"]),
     ("staging", ["run", "--select", "path:models/staging"]),
@@ -91,14 +90,6 @@ def measured(command: list[str], env: dict[str, str]) -> dict:
     if process.returncode:
         raise SystemExit(f"{' '.join(command)} failed:\n{output.decode(errors='replace')[-3000:]}")
     return {"seconds": round(time.perf_counter() - started, 2), "peak_rss_gib": round(peak / 2**30, 2)}
-
-
-def slowest_nodes(count: int = 8) -> list[list]:
-    """The slowest models of the last dbt invocation (target/run_results.json): where the time goes."""
-    results = json.loads((PROJECT_DIR / "target" / "run_results.json").read_text())["results"]
-    models = [r for r in results if r["unique_id"].startswith("model.")]
-    ordered = sorted(models, key=lambda r: r["execution_time"], reverse=True)[:count]
-    return [[r["unique_id"].split(".")[-1], round(r["execution_time"], 1)] for r in ordered]
 
 
 def landing_for(leads: int, seed: int) -> tuple[Path, dict | None]:
@@ -320,15 +311,13 @@ def main(argv: list[str] | None = None) -> None:
     shutil.rmtree(warehouse_dir, ignore_errors=True)
     warehouse_dir.mkdir(parents=True)
     warehouse = warehouse_dir / "warehouse.duckdb"
-    env = {
-        **os.environ,
-        "DBT_TARGET": "duckdb",
-        "LANDING_DIR": str(landing),
-        "WAREHOUSE_DIR": str(warehouse_dir),
-        "DBT_DUCKDB_PATH": str(warehouse),
-        "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-    }
-    dbt = str(VENV_BIN / "dbt")
+    env = virtualenv_environment(
+        DBT_TARGET="duckdb",
+        LANDING_DIR=str(landing),
+        WAREHOUSE_DIR=str(warehouse_dir),
+        DBT_DUCKDB_PATH=str(warehouse),
+    )
+    dbt = DBT_EXECUTABLE
     # One refresh id for the layers run as separate dbt invocations (macros/incremental_refresh.sql).
     env["SHARED_METRICS_REFRESH_ID"] = f"bench-full-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}"
     layers = {}
@@ -389,7 +378,7 @@ def incremental_refresh(landing: Path, env: dict[str, str], full_seconds: float)
     day = DEFAULT_AS_OF + dt.timedelta(days=1)
     landed = land_day(landing, day)
     try:
-        build = measured([str(VENV_BIN / "dbt"), "build", "--quiet"], env)
+        build = measured([DBT_EXECUTABLE, "build", "--quiet"], env)
     finally:
         for table in landed:
             (landing / table / f"day-{day:%Y%m%d}.parquet").unlink(missing_ok=True)
@@ -398,13 +387,13 @@ def incremental_refresh(landing: Path, env: dict[str, str], full_seconds: float)
         "landed_rows": landed,
         **build,
         "ratio": round(build["seconds"] / full_seconds, 3),
-        "slowest": slowest_nodes(12),
+        "slowest": slowest_nodes(count=12),
     }
 
 
 def overhead_ratio(warehouse: Path, env: dict[str, str]) -> dict:
     """dbt's full rebuild of every model versus the same compiled SQL run directly in DuckDB."""
-    dbt = str(VENV_BIN / "dbt")
+    dbt = DBT_EXECUTABLE
     print("overhead …", flush=True)
     run_all = measured([dbt, "run", "--full-refresh", "--quiet"], env)
     run_results = json.loads((PROJECT_DIR / "target" / "run_results.json").read_text())["results"]

@@ -8,18 +8,15 @@
 
 import argparse
 import datetime as dt
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 from shared_metrics.landing import LANDED_FILE_PATTERNS
 from shared_metrics.publish import WarehouseError, rollback
-from shared_metrics.settings import PROJECT_DIR, load_settings
+from shared_metrics.settings import PROJECT_DIR, VENV_BIN, load_settings, virtualenv_environment
 from shared_metrics.summary import summary
 
-VENV_BIN = Path(sys.executable).parent
 # Lines of dg's log worth showing while a refresh runs; everything is kept in the log file.
 PROGRESS = re.compile(
     r"STEP_SUCCESS|STEP_FAILURE|RUN_SUCCESS|RUN_FAILURE|Done\. PASS=| FAIL \d|ERROR creating|Failure in "
@@ -48,17 +45,12 @@ def launch(job: str) -> tuple[int, Path]:
     log_dir = settings.warehouse_dir.parent / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"{job}-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}.log"
-    env = {
-        **os.environ,
-        "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-        "VIRTUAL_ENV": str(VENV_BIN.parent),
-    }
     with (
         log_path.open("w", encoding="utf-8") as log,
         subprocess.Popen(
             [str(VENV_BIN / "dg"), "launch", "--job", job],
             cwd=PROJECT_DIR,
-            env=env,
+            env=virtualenv_environment(),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

@@ -10,8 +10,20 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SEEDS_DIR = PROJECT_DIR / "seeds"
 PUBLISHED_FILE_NAME = "warehouse.duckdb"
-# dbt from this environment, whether or not the virtualenv is activated.
-DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
+# The project's virtualenv: dbt, dg and mf come from it, whether or not it is activated.
+VENV_BIN = Path(sys.executable).parent
+DBT_EXECUTABLE = str(VENV_BIN / "dbt")
+
+
+def virtualenv_environment(**overrides: str) -> dict[str, str]:
+    """This process's environment with the virtualenv first on PATH, for the tools the project starts (and
+    what they start in turn: dagster-dbt runs `dbt` from PATH), plus the given variables."""
+    return {
+        **os.environ,
+        "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        "VIRTUAL_ENV": str(VENV_BIN.parent),
+        **overrides,
+    }
 
 
 @dataclass(frozen=True)

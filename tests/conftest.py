@@ -20,6 +20,21 @@ SMALL_SEED = 7
 TINY_DEMO = {"leads": TINY_LEADS, "seed": 3, "as_of": "2026-11-01"}
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """`make test` keeps each xdist_group on one pytest-xdist worker (--dist loadgroup, which marks the node
+    ids of grouped tests). pytest 9.2 ignores the mark of pytest-xdist 3.8, silently splitting the groups and
+    building their shared warehouses twice: fail instead."""
+    if not getattr(session.config.option, "loadgroup", False):
+        return
+    grouped = [item for item in session.items if item.get_closest_marker("xdist_group")]
+    ungrouped = [item.nodeid for item in grouped if "@" not in item.nodeid]
+    if ungrouped:
+        raise pytest.UsageError(
+            f"pytest-xdist did not group {ungrouped[0]} (and {len(ungrouped) - 1} more): this pytest and "
+            "pytest-xdist do not work together; pin the versions in constraints.txt that do."
+        )
+
+
 @pytest.fixture(scope="session")
 def small_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
     landing = tmp_path_factory.mktemp("landing")

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-from shared_metrics.settings import PROJECT_DIR, Settings
+from shared_metrics.settings import PROJECT_DIR, Settings, virtualenv_environment
 
 TINY_LEADS = 3_000
 
@@ -18,12 +17,11 @@ def digest(path: Path) -> str:
 
 
 def cli_environment(settings: Settings) -> dict[str, str]:
-    return {
-        **os.environ,
-        "LANDING_DIR": str(settings.landing_dir),
-        "WAREHOUSE_DIR": str(settings.warehouse_dir),
-        "DAGSTER_HOME": str(settings.warehouse_dir.parent / "dagster"),
-    }
+    return virtualenv_environment(
+        LANDING_DIR=str(settings.landing_dir),
+        WAREHOUSE_DIR=str(settings.warehouse_dir),
+        DAGSTER_HOME=str(settings.warehouse_dir.parent / "dagster"),
+    )
 
 
 def start_cli_refresh(settings: Settings) -> subprocess.Popen:

@@ -3,36 +3,79 @@ at scale)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from shared_metrics.engines.__main__ import compare_engines
-from shared_metrics.engines.postgres import load_landing, local_server
+from shared_metrics.engines.comparison import (
+    AS_OF,
+    SKIPPED_TABLES,
+    Reference,
+    compare_engines,
+    duckdb_reference,
+    engine_differences,
+)
+from shared_metrics.engines.postgres import load_landing, local_server, postgres_tables
 from shared_metrics.landing import TABLES
 from shared_metrics.settings import Settings
 
-# Tests that share this module's built warehouse run on one pytest-xdist worker (make test runs two).
+# Tests that share this module's DuckDB reference run on one pytest-xdist worker (make test runs two).
 pytestmark = pytest.mark.xdist_group("engines")
 
 
-def test_postgres_and_spark_build_every_metrics_table_equal_to_duckdb(
-    tiny_settings: Settings, tmp_path: Path
+@pytest.fixture(scope="module")
+def reference(tiny_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Reference:
+    """DuckDB's metrics tables of the tiny landing at the comparison's as-of. Models only: tiny_template's
+    refresh ran every data test on this landing."""
+    return duckdb_reference(tiny_settings.landing_dir, tmp_path_factory.mktemp("engines"), data_tests=False)
+
+
+def test_a_dagster_refresh_on_postgres_builds_every_metrics_table_equal_to_duckdb(
+    tiny_settings: Settings, refresh_in_process, reference: Reference, tmp_path: Path, monkeypatch
 ) -> None:
-    landing = tmp_path / "landing"
-    shutil.copytree(tiny_settings.landing_dir, landing)
-    # Spark without its data tests (half its build time): DuckDB's build runs them on the same data, and
+    settings = replace(tiny_settings, warehouse_dir=tmp_path / "warehouse")
+    truth = json.loads((settings.landing_dir / "_truth.json").read_text())["defects"]["tables"]
+    with local_server() as server:
+        monkeypatch.setenv("DBT_TARGET", "postgres")
+        for name, value in server.environment().items():
+            monkeypatch.setenv(name, value)
+        # Twice: the second (at the comparison's as-of) appends to the data-quality history built by the first
+        # an hour earlier (an incremental model).
+        an_hour_earlier = dt.datetime.fromisoformat(AS_OF) - dt.timedelta(hours=1)
+        for as_of in (an_hour_earlier.isoformat(sep=" "), AS_OF):
+            monkeypatch.setenv("SHARED_METRICS_AS_OF", as_of)
+            assert refresh_in_process(settings)
+        problems = engine_differences(reference.tables, postgres_tables(server, "metrics", SKIPPED_TABLES))
+        with server.cursor() as cursor:
+            cursor.execute(
+                "select source_table, landed_row_count, staged_row_count from metrics.data_quality "
+                "where refreshed_at = (select max(refreshed_at) from metrics.data_quality)"
+            )
+            reconciled = {table: (landed, staged) for table, landed, staged in cursor.fetchall()}
+            cursor.execute("select count(distinct refreshed_at) from metrics.data_quality")
+            refreshes = cursor.fetchone()[0]
+    assert len(reference.tables) >= 12
+    assert not problems, "\n".join(problems)
+    assert refreshes == 2
+    for table, planted in truth.items():
+        assert reconciled[table] == (planted["landed"], planted["staged"]), table
+    assert not settings.published_warehouse.exists()  # a server target is built in place, nothing published
+
+
+def test_spark_builds_every_metrics_table_equal_to_duckdb(
+    tiny_settings: Settings, reference: Reference, tmp_path: Path
+) -> None:
+    # Without Spark's data tests (half its build time): DuckDB's build runs them on the same data, and
     # `make engines` runs them on every engine.
-    duckdb_row, *engine_rows = compare_engines(
-        landing, tmp_path / "work", ("postgres", "spark"), without_data_tests=("spark",)
+    duckdb_row, spark_row = compare_engines(
+        tiny_settings.landing_dir, tmp_path, ("spark",), without_data_tests=("spark",), reference=reference
     )
-    assert duckdb_row["tables"] >= 12
-    assert [row["engine"] for row in engine_rows] == ["postgres", "spark"]
-    for row in engine_rows:
-        assert row["tables"] == duckdb_row["tables"], row["engine"]
-        assert row["differences"] == 0, f"{row['engine']}:\n" + "\n".join(row["problems"])
+    assert (duckdb_row["engine"], spark_row["engine"]) == ("duckdb", "spark")
+    assert spark_row["tables"] == duckdb_row["tables"] >= 12
+    assert spark_row["differences"] == 0, "\n".join(spark_row["problems"])
 
 
 def test_the_postgres_loader_copies_every_landed_row_with_its_type(tiny_settings: Settings) -> None:
@@ -54,34 +97,3 @@ def test_the_postgres_loader_copies_every_landed_row_with_its_type(tiny_settings
     assert types[("lead", "created_date")] == "timestamp without time zone"
     assert types[("lead", "is_converted")] == "boolean"
     assert types[("campaign", "start_date")] == "date"
-
-
-def test_a_dagster_refresh_with_dbt_target_postgres_builds_the_metrics_on_the_server(
-    tiny_settings: Settings, refresh_in_process, tmp_path: Path, monkeypatch
-) -> None:
-    from dataclasses import replace
-
-    settings = replace(tiny_settings, warehouse_dir=tmp_path / "warehouse")
-    truth = json.loads((settings.landing_dir / "_truth.json").read_text())["defects"]["tables"]
-    with local_server() as server:
-        monkeypatch.setenv("DBT_TARGET", "postgres")
-        for name, value in server.environment().items():
-            monkeypatch.setenv(name, value)
-        # Twice: the second appends to the data-quality history built by the first (an incremental model).
-        assert refresh_in_process(settings)
-        assert refresh_in_process(settings)
-        with server.cursor() as cursor:
-            cursor.execute("select count(*) from metrics.lead_funnel")
-            leads = cursor.fetchone()[0]
-            cursor.execute(
-                "select source_table, landed_row_count, staged_row_count from metrics.data_quality "
-                "where refreshed_at = (select max(refreshed_at) from metrics.data_quality)"
-            )
-            reconciled = {table: (landed, staged) for table, landed, staged in cursor.fetchall()}
-            cursor.execute("select count(distinct refreshed_at) from metrics.data_quality")
-            refreshes = cursor.fetchone()[0]
-    assert refreshes == 2
-    assert leads == truth["lead"]["staged"]
-    for table, planted in truth.items():
-        assert reconciled[table] == (planted["landed"], planted["staged"]), table
-    assert not settings.published_warehouse.exists()  # a server target is built in place, nothing published

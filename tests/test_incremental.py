@@ -4,7 +4,6 @@ published warehouse."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 import subprocess
 from dataclasses import replace
@@ -16,7 +15,7 @@ import pytest
 import shared_metrics.refresh_mode as refresh_mode
 from shared_metrics.compare import warehouse_differences
 from shared_metrics.generate.daily import land_day
-from shared_metrics.settings import DBT_EXECUTABLE, PROJECT_DIR, Settings
+from shared_metrics.settings import DBT_EXECUTABLE, PROJECT_DIR, Settings, virtualenv_environment
 
 # Tests that share this module's built warehouse run on one pytest-xdist worker (make test runs two).
 pytestmark = pytest.mark.xdist_group("incremental")
@@ -32,13 +31,12 @@ BUILD_WITHOUT_TESTS = ["build", "--exclude-resource-type", "test", "--exclude-re
 
 
 def dbt(command: list[str], landing: Path, warehouse: Path, as_of: dt.datetime) -> None:
-    environment = {
-        **os.environ,
-        "DBT_TARGET": "duckdb",
-        "LANDING_DIR": str(landing),
-        "DBT_DUCKDB_PATH": str(warehouse),
-        "SHARED_METRICS_AS_OF": as_of.isoformat(sep=" "),
-    }
+    environment = virtualenv_environment(
+        DBT_TARGET="duckdb",
+        LANDING_DIR=str(landing),
+        DBT_DUCKDB_PATH=str(warehouse),
+        SHARED_METRICS_AS_OF=as_of.isoformat(sep=" "),
+    )
     result = subprocess.run(
         [DBT_EXECUTABLE, *command, "--quiet"],
         cwd=PROJECT_DIR,

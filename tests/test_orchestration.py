@@ -89,6 +89,9 @@ def test_code_location_loads_with_every_model_as_an_asset_and_tests_as_checks(de
     checks = defs.resolve_asset_graph().asset_check_keys
     assert any(check.asset_key.to_user_string() == "metrics/lead_funnel" for check in checks)
     assert {job.name for job in defs.resolve_all_job_defs()} >= {"refresh", "generate_demo_data"}
+    # Groups named for what they hold (the warehouse schema they fill), none falling through to a default.
+    groups = {node.group_name for node in defs.resolve_asset_graph().asset_nodes}
+    assert groups == {"landing", "demo", "config", "staging", "intermediate", "metrics", "published"}
 
 
 def test_daily_schedule_runs_at_six_utc_and_is_on_by_default(defs) -> None:

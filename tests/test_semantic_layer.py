@@ -4,33 +4,26 @@ the metrics layer has a definition."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from shared_metrics.settings import PROJECT_DIR
+from shared_metrics.settings import PROJECT_DIR, VENV_BIN, virtualenv_environment
 
 # Tests that share this module's built warehouse run on one pytest-xdist worker (make test runs two).
 pytestmark = pytest.mark.xdist_group("small_warehouse")
 
-MF = str(Path(sys.executable).parent / "mf")
+MF = str(VENV_BIN / "mf")
 
 
 @pytest.fixture(scope="module")
 def mf_query(built_warehouse: Path, tmp_path_factory: pytest.TempPathFactory):
     """Runs `mf query` against the small built warehouse (read-only, target `published`)."""
     folder = tmp_path_factory.mktemp("mf")
-    environment = {
-        **os.environ,
-        "WAREHOUSE_DIR": str(built_warehouse.parent),
-        "DBT_TARGET": "published",
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-    }
+    environment = virtualenv_environment(WAREHOUSE_DIR=str(built_warehouse.parent), DBT_TARGET="published")
 
     def run(metrics: str, group_by: str | None, where: str | None = None) -> pd.DataFrame:
         output = folder / f"{len(list(folder.iterdir()))}.csv"

@@ -14,12 +14,9 @@ from shared_metrics.publish import prepare_candidate, release_refresh_lock
 from shared_metrics.refresh_mode import full_rebuild_reason
 from shared_metrics.settings import Settings
 
-# dbt folder (fqn[1]) -> Dagster group, named like the warehouse schema it fills.
-GROUP_BY_FOLDER = {"staging": "staging", "intermediate": "intermediate", "marts": "metrics"}
-
 
 class SharedMetricsTranslator(DagsterDbtTranslator):
-    """Assets are keyed schema/name (metrics/lead_funnel) and grouped by layer; sources keep
+    """Assets are keyed schema/name (metrics/lead_funnel) and grouped by schema; sources keep
     salesforce/<table>, the keys of the landing assets."""
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
@@ -28,9 +25,9 @@ class SharedMetricsTranslator(DagsterDbtTranslator):
         return AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
-        if dbt_resource_props["resource_type"] == "seed":
-            return "config"
-        return GROUP_BY_FOLDER.get(dbt_resource_props["fqn"][1], "other")
+        # Named like the warehouse schema the asset fills: config (seeds), staging, intermediate, metrics
+        # (marts and the semantic layer's time spine).
+        return dbt_resource_props["schema"]
 
 
 @dbt_assets(

@@ -1,5 +1,5 @@
 """`make engines`: build the whole project on DuckDB, PostgreSQL and Spark from the same generated landing
-data and compare every metrics table with DuckDB's (same rows, equal keys, numbers within 1e-9 relative).
+data and compare every metrics table with DuckDB's (shared_metrics.engines.comparison).
 
 Throw-away local servers are started and stopped: PostgreSQL (initdb in a temporary folder) unless
 POSTGRES_HOST points at an existing one, and Spark's Thrift server (pyspark, local mode) unless SPARK_HOST
@@ -10,179 +10,21 @@ any difference.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import json
-import os
-import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from shared_metrics.compare import table_differences, warehouse_tables
-from shared_metrics.engines import build_arguments, prepare_landing
-from shared_metrics.engines.postgres import Server, load_landing, local_server, postgres_tables
-from shared_metrics.engines.spark import ThriftServer, local_thrift_server, spark_tables
+from shared_metrics.dbt_results import slowest_nodes
+from shared_metrics.engines import prepare_landing
+from shared_metrics.engines.comparison import (
+    ENGINE_ARTIFACTS,
+    ENGINES,
+    compare_engines,
+    engine_report,
+    record_results,
+)
 from shared_metrics.generate.landing_zone import generate
 from shared_metrics.generate.truth import TRUTH_FILE
-from shared_metrics.markdown import markdown_table
-from shared_metrics.settings import DBT_EXECUTABLE, PROJECT_DIR, load_settings
-
-AS_OF = "2026-11-01 12:00:00"  # one "now" for every engine
-RELATIVE_TOLERANCE = 1e-9
-# History that depends on when a refresh ran, not on the engine.
-SKIPPED_TABLES = ("data_quality",)
-ENGINES = ("postgres", "spark")
-ENGINE_ARTIFACTS = PROJECT_DIR / "target" / "engines"
-ENGINE_RESULTS = PROJECT_DIR / "bench" / "engines.json"
-ENGINE_DOC = PROJECT_DIR / "docs" / "engines.md"
-
-
-def dbt_build(target: str, environment: dict[str, str], data_tests: bool = True) -> float:
-    """A full build (models, seeds and, unless told not to, data tests) on one engine; its wall time. Each
-    engine's dbt artifacts (run_results.json: each node's time) stay in target/engines/<engine>."""
-    started = time.perf_counter()
-    command = [DBT_EXECUTABLE, "build", "--target", target, "--full-refresh", "--quiet"]
-    command += ["--target-path", str(ENGINE_ARTIFACTS / target)]
-    result = subprocess.run(
-        command + build_arguments(target) + ([] if data_tests else ["--exclude-resource-type", "test"]),
-        cwd=PROJECT_DIR,
-        env={**os.environ, **environment, "SHARED_METRICS_AS_OF": AS_OF},
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode:
-        raise SystemExit(f"dbt build on {target} failed:\n{result.stdout[-5000:]}{result.stderr[-2000:]}")
-    return time.perf_counter() - started
-
-
-@contextlib.contextmanager
-def postgres_server() -> Iterator[Server]:
-    if os.environ.get("POSTGRES_HOST"):
-        yield Server.from_environment()
-    else:
-        with local_server() as server:
-            yield server
-
-
-@contextlib.contextmanager
-def spark_server() -> Iterator[ThriftServer]:
-    if os.environ.get("SPARK_HOST"):
-        yield ThriftServer.from_environment()
-    else:
-        with local_thrift_server() as server:
-            yield server
-
-
-@contextlib.contextmanager
-def build_on_postgres(landing: Path, data_tests: bool) -> Iterator[tuple[float, float, Callable[[], dict]]]:
-    """Load the landing, build; (load seconds, build seconds, a reader of the metrics tables)."""
-    with postgres_server() as server:
-        started = time.perf_counter()
-        load_landing(landing, server)
-        load_seconds = time.perf_counter() - started
-        seconds = dbt_build("postgres", server.environment(), data_tests)
-        yield load_seconds, seconds, lambda: postgres_tables(server, "metrics", SKIPPED_TABLES)
-
-
-@contextlib.contextmanager
-def build_on_spark(landing: Path, data_tests: bool) -> Iterator[tuple[float, float, Callable[[], dict]]]:
-    """Build over the landing Parquet files (the server reads them by path); as build_on_postgres."""
-    with spark_server() as server:
-        environment = {**server.environment(), "LANDING_DIR": str(landing.resolve())}
-        seconds = dbt_build("spark", environment, data_tests)
-        yield 0.0, seconds, lambda: spark_tables(server, "metrics", SKIPPED_TABLES)
-
-
-BUILDERS = {"postgres": build_on_postgres, "spark": build_on_spark}
-
-
-def compare_engines(
-    landing: Path, work: Path, engines: tuple[str, ...] = ENGINES, without_data_tests: tuple[str, ...] = ()
-) -> list[dict]:
-    """Build on DuckDB and on each engine and compare each with DuckDB; one summary row per engine. Engines in
-    `without_data_tests` build models and seeds only (CI's quicker Spark run: DuckDB's build tests the data,
-    and the comparison holds the engine to DuckDB's results)."""
-    duckdb_file = work / "duckdb" / "warehouse.duckdb"
-    duckdb_file.parent.mkdir(parents=True, exist_ok=True)
-    duckdb_file.unlink(missing_ok=True)
-    seconds = dbt_build("duckdb", {"LANDING_DIR": str(landing), "DBT_DUCKDB_PATH": str(duckdb_file)})
-    reference = warehouse_tables(duckdb_file, "metrics", SKIPPED_TABLES)
-    rows = [{"engine": "duckdb", "build seconds": round(seconds, 1), "tables": len(reference)}]
-    rows[0]["differences"] = 0
-    for engine in engines:
-        with BUILDERS[engine](landing, engine not in without_data_tests) as (
-            load_seconds,
-            seconds,
-            read_tables,
-        ):
-            problems = _differences(reference, read_tables())
-        rows.append(
-            {
-                "engine": engine,
-                "build seconds": round(seconds, 1),
-                "load seconds": round(load_seconds, 1),
-                "tables": len(reference),
-                "differences": len(problems),
-                "problems": problems,
-            }
-        )
-    return rows
-
-
-def slowest_nodes(target: str, count: int = 5) -> list[tuple[str, float]]:
-    """The models and tests that took longest in the last build on `target`."""
-    results = json.loads((ENGINE_ARTIFACTS / target / "run_results.json").read_text())["results"]
-    timed = sorted(results, key=lambda result: -result["execution_time"])[:count]
-    return [(result["unique_id"].split(".")[-1], round(result["execution_time"], 1)) for result in timed]
-
-
-def engine_report(rows: list[dict]) -> str:
-    """Engine, load and build time, tables compared, differences; then the slowest models per engine."""
-    table = markdown_table(
-        ["engine", "load seconds", "build seconds", "tables compared", "differences"],
-        [
-            [r["engine"], r.get("load seconds", 0.0), r["build seconds"], r["tables"], r["differences"]]
-            for r in rows
-        ],
-    )
-    slowest = [
-        f"- {row['engine']}: " + ", ".join(f"{name} {seconds} s" for name, seconds in row["slowest"])
-        for row in rows
-    ]
-    return "\n".join([table, "", "Slowest models and tests:", *slowest])
-
-
-def record_results(leads: int, seed: int, rows: list[dict]) -> None:
-    """Keep the latest equal run per size in bench/engines.json and docs/engines.md (the measured record)."""
-    results = json.loads(ENGINE_RESULTS.read_text()) if ENGINE_RESULTS.exists() else {}
-    results[str(leads)] = {
-        "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "seed": seed,
-        "cores": os.cpu_count(),
-        "rows": [{key: value for key, value in row.items() if key != "problems"} for row in rows],
-    }
-    ENGINE_RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-    sections = [
-        "# Engines",
-        "",
-        "Written by `make engines LEADS=N`; raw numbers in `bench/engines.json`. Only runs in which every",
-        "engine's metrics tables equalled DuckDB's are recorded.",
-        "",
-    ]
-    for size in sorted(results, key=int):
-        result = results[size]
-        when = f"{result['measured_at']}, seed {result['seed']}, {result['cores']} cores"
-        sections += [f"## {int(size):,} leads ({when})", "", engine_report(result["rows"]), ""]
-    ENGINE_DOC.write_text("\n".join(sections))
-
-
-def _differences(reference: dict, other: dict) -> list[str]:
-    problems = [f"metrics.{name}: missing" for name in reference.keys() - other.keys()]
-    problems += [f"metrics.{name}: not in DuckDB" for name in other.keys() - reference.keys()]
-    for name in sorted(reference.keys() & other.keys()):
-        problems += table_differences(f"metrics.{name}", reference[name], other[name], RELATIVE_TOLERANCE)
-    return problems
+from shared_metrics.settings import PROJECT_DIR, load_settings
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -208,7 +50,7 @@ def main(argv: list[str] | None = None) -> None:
         generate(leads, seed, landing, force=True, progress=False)
     rows = compare_engines(landing, work, engines)
     for row in rows:
-        row["slowest"] = slowest_nodes(row["engine"])
+        row["slowest"] = slowest_nodes(ENGINE_ARTIFACTS / row["engine"], 5, ("model", "test"))
     report = engine_report(rows)
     print(report)
     if not any(r["differences"] for r in rows):

@@ -11,6 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `streamlit ru
 from dashboard.data import published_path, read
 from dashboard.views import campaigns, data_quality, funnel, overview, pipeline, sla
 from shared_metrics import readouts
+from shared_metrics.publish import WarehouseError
 
 PAGES = ["Overview", "Funnel", "SLA", "Pipeline", "Campaigns", "Data quality"]
 RENDER = {
@@ -56,7 +57,12 @@ def main() -> None:
             "(or `make refresh` when the landing folder already has data), then reload this page."
         )
         return
-    version, published_at = readouts.publication(read)
+    try:
+        version, published_at = readouts.publication(read)
+    except WarehouseError as damaged:
+        st.title("The published warehouse cannot be read")
+        st.write(str(damaged))
+        return
     st.sidebar.caption(f"Published {published_at} UTC (version {version})")
     where = sidebar_filters()
     freshness()

@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 from shared_metrics.landing import LANDED_FILE_PATTERNS
-from shared_metrics.publish import WarehouseError, rollback
+from shared_metrics.publish import WarehouseError, kept_versions, rollback
 from shared_metrics.settings import PROJECT_DIR, VENV_BIN, load_settings, virtualenv_environment
 from shared_metrics.summary import summary
 
@@ -124,7 +124,18 @@ def main(argv: list[str] | None = None) -> None:
             publication = rollback(load_settings())
         except WarehouseError as exc:
             raise SystemExit(str(exc)) from exc
-        print(f"Published version {publication.version} again at {publication.path}.")
+        settings = load_settings()
+        older = [
+            v for v in kept_versions(settings) if v.stem.removeprefix("warehouse-") < publication.version
+        ]
+        print(
+            f"Published version {publication.version} again at {publication.path}. "
+            + (
+                f"{len(older)} older version(s) kept: `make rollback` again goes further back."
+                if older
+                else "No older version is kept."
+            )
+        )
 
 
 if __name__ == "__main__":

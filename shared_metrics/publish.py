@@ -22,6 +22,7 @@ from shared_metrics.refresh_mode import project_fingerprint
 from shared_metrics.settings import PUBLISHED_FILE_NAME, Settings
 
 CANDIDATE_FOLDER = "candidate"
+VERSION_FORMAT = "%Y%m%dT%H%M%SZ"  # versions sort by age as text
 VERSIONS_FOLDER = "versions"
 LOCK_FILE = ".refresh.lock"
 READERS_FOLDER = ".readers"
@@ -84,6 +85,8 @@ def prepare_candidate(settings: Settings) -> Path:
     _writable_folder(folder)
     candidate = folder / PUBLISHED_FILE_NAME
     if settings.published_warehouse.exists():
+        if _version_of(settings.published_warehouse) is None:
+            raise WarehouseError(_damaged(settings.published_warehouse))
         try:
             shutil.copyfile(settings.published_warehouse, candidate)
         except OSError as exc:
@@ -100,7 +103,7 @@ def publish(settings: Settings) -> Publication:
     if not candidate.exists():
         raise WarehouseError(f"No candidate warehouse at {candidate}: run a refresh first.")
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    version = now.strftime("%Y%m%dT%H%M%SZ")
+    version = now.strftime(VERSION_FORMAT)
     with duckdb.connect(str(candidate)) as con:
         # Readers learn what they read; the checkpoint leaves no write-ahead log behind the file.
         con.execute("create schema if not exists meta")
@@ -113,8 +116,8 @@ def publish(settings: Settings) -> Publication:
         con.execute("checkpoint")
     published = settings.published_warehouse
     versions = _writable_folder(settings.warehouse_dir / VERSIONS_FOLDER)
-    if published.exists():
-        previous = _version_of(published) or "unknown"
+    previous = _version_of(published) if published.exists() else None
+    if previous:  # a damaged file is not worth keeping
         keep = versions / f"warehouse-{previous}.duckdb"
         if not keep.exists():
             os.link(published, keep)  # a second name for the old file: no copy, and it survives the replace
@@ -125,27 +128,39 @@ def publish(settings: Settings) -> Publication:
 
 
 def rollback(settings: Settings) -> Publication:
-    """Publish the newest kept previous version again (atomically); the current one is kept as a version."""
+    """Publish the version before the one now published, atomically. Repeated, it walks back through the kept
+    versions (V3, then V2, then V1); the version it replaces is kept, so a later rollback never returns to it
+    before the older ones and a refresh publishes on top as usual. A damaged published file is not kept."""
     acquire_refresh_lock(settings)
-    versions = sorted((settings.warehouse_dir / VERSIONS_FOLDER).glob("warehouse-*.duckdb"))
-    current = _version_of(settings.published_warehouse) if settings.published_warehouse.exists() else None
-    earlier = [v for v in versions if v.stem.removeprefix("warehouse-") != current]
+    versions_folder = settings.warehouse_dir / VERSIONS_FOLDER
+    current = published_version(settings)
+    earlier = [v for v in kept_versions(settings) if current is None or _version_name(v) < current]
     if not earlier:
-        versions_folder = settings.warehouse_dir / VERSIONS_FOLDER
-        raise WarehouseError(f"No earlier version to roll back to in {versions_folder}.")
+        raise WarehouseError(
+            f"No version older than the published {current or 'one'} is kept in {versions_folder}: "
+            "nothing to roll back to (PUBLISHED_VERSIONS_KEPT sets how many are kept)."
+        )
     target = earlier[-1]
     staging = settings.warehouse_dir / f".rollback-{os.getpid()}.duckdb"
     os.link(target, staging)
     if current:
-        keep = target.parent / f"warehouse-{current}.duckdb"
+        keep = versions_folder / f"warehouse-{current}.duckdb"
         if not keep.exists():
             os.link(settings.published_warehouse, keep)
     os.replace(staging, settings.published_warehouse)
     target.unlink()
-    version = target.stem.removeprefix("warehouse-")
     return Publication(
-        version=version, published_at=dt.datetime.now(dt.UTC), path=settings.published_warehouse
+        version=_version_name(target), published_at=dt.datetime.now(dt.UTC), path=settings.published_warehouse
     )
+
+
+def kept_versions(settings: Settings) -> list[Path]:
+    """The previous versions kept for rollback, oldest first."""
+    return sorted((settings.warehouse_dir / VERSIONS_FOLDER).glob("warehouse-*.duckdb"), key=_version_name)
+
+
+def _version_name(path: Path) -> str:
+    return path.stem.removeprefix("warehouse-")
 
 
 def published_version(settings: Settings) -> str | None:
@@ -159,7 +174,11 @@ def query_published(settings: Settings, sql: str, parameters: list | None = None
     costs more than most dashboard queries); a new publication is picked up by the next query."""
     reader = _published_reader(settings.published_warehouse)
     if reader is None:  # the folder cannot hold the reader's link: a short connection per query
-        with duckdb.connect(str(settings.published_warehouse), read_only=True) as con:
+        try:
+            con = duckdb.connect(str(settings.published_warehouse), read_only=True)
+        except duckdb.Error as exc:
+            raise WarehouseError(_damaged(settings.published_warehouse)) from exc
+        with con:
             return con.execute(sql, parameters or []).df()
     with reader.cursor() as cursor:  # one cursor per query: safe across the dashboard's threads
         return cursor.execute(sql, parameters or []).df()
@@ -185,7 +204,11 @@ def _published_reader(published: Path) -> duckdb.DuckDBPyConnection | None:
                 os.link(published, link)
         except OSError:
             return None
-        reader = duckdb.connect(str(link), read_only=True)
+        try:
+            reader = duckdb.connect(str(link), read_only=True)
+        except duckdb.Error as exc:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise WarehouseError(_damaged(published)) from exc
         if current:
             # Queries still running hold their own cursors; the old version's file goes when they finish.
             current[1].close()
@@ -216,16 +239,34 @@ def _remove_readers_of_ended_processes(readers: Path) -> None:
 
 
 def _version_of(warehouse: Path) -> str | None:
+    """The version a warehouse file records (meta.publication). A file that records none (built before
+    versions were recorded, or copied in by hand) is named by its modification time in the same form, so every
+    version sorts by age; None when the file cannot be opened at all (damaged)."""
+    recorded = None
     try:
         with duckdb.connect(str(warehouse), read_only=True) as con:
-            rows = con.execute("select version from meta.publication").fetchall()
+            recorded_table = "schema_name = 'meta' and table_name = 'publication'"
+            if con.execute(f"select count(*) from duckdb_tables() where {recorded_table}").fetchone()[0]:
+                recorded = con.execute("select max(version) from meta.publication").fetchone()[0]
     except duckdb.Error:
         return None
-    return rows[0][0] if rows else None
+    if recorded:
+        return recorded
+    modified = dt.datetime.fromtimestamp(warehouse.stat().st_mtime, dt.UTC)
+    return modified.strftime(VERSION_FORMAT)
+
+
+def _damaged(published: Path) -> str:
+    return (
+        f"The published warehouse {published} cannot be opened: the file is damaged. Run `make rollback` to "
+        "publish the previous version again (refreshes then build on it), or remove the file to rebuild "
+        "everything from the landing folder."
+    )
 
 
 def _prune_versions(versions: Path, keep: int) -> None:
-    for old in sorted(versions.glob("warehouse-*.duckdb"))[:-keep] if keep > 0 else versions.glob("*.duckdb"):
+    kept = sorted(versions.glob("warehouse-*.duckdb"), key=_version_name)
+    for old in kept[:-keep] if keep > 0 else kept:
         old.unlink(missing_ok=True)
 
 

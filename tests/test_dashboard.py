@@ -46,6 +46,14 @@ def test_without_a_warehouse_the_page_says_which_command_builds_it(app_on, tmp_p
     assert "make run" in app.markdown[0].value
 
 
+def test_a_damaged_warehouse_file_is_named_with_rollback_as_the_way_out(app_on, tmp_path: Path) -> None:
+    (tmp_path / "warehouse.duckdb").write_bytes(b"\0" * 4096)
+    app = app_on(tmp_path)
+    assert not app.exception
+    assert app.title[0].value == "The published warehouse cannot be read"
+    assert "make rollback" in app.markdown[0].value
+
+
 def test_team_filter_narrows_the_sales_sla_figure(app_on, built_warehouse: Path) -> None:
     app = app_on(built_warehouse.parent)
     before = app.metric[2].value

@@ -9,7 +9,10 @@ leads as (
 ),
 
 known_statuses as (
-    select lead_status from {{ ref('funnel_stage_map') }}
+    select
+        lead_status,
+        lower(trim(lead_status)) as status_key
+    from {{ ref('funnel_stage_map') }}
 ),
 
 renamed as (
@@ -17,12 +20,21 @@ renamed as (
         {{ safe_cast('id', dbt.type_string()) }} as lead_field_change_id,
         {{ safe_cast('lead_id', dbt.type_string()) }} as lead_id,
         {{ safe_cast('field', dbt.type_string()) }} as field_name,
-        {{ safe_cast('old_value', dbt.type_string()) }} as old_value,
-        {{ safe_cast('new_value', dbt.type_string()) }} as new_value,
+        -- A status that differs from the map's only in case or surrounding spaces is the map's status.
+        coalesce(old_status.lead_status, {{ safe_cast('old_value', dbt.type_string()) }}) as old_value,
+        coalesce(new_status.lead_status, {{ safe_cast('new_value', dbt.type_string()) }}) as new_value,
         {{ safe_cast('created_by_id', dbt.type_string()) }} as changed_by_user_id,
         {{ safe_cast('created_date', dbt.type_timestamp()) }} as changed_at,
         coalesce({{ safe_cast('is_deleted', dbt.type_boolean()) }}, false) as is_deleted
     from source
+    left join known_statuses as old_status
+        on
+            source.field = 'Status'
+            and lower(trim({{ safe_cast('source.old_value', dbt.type_string()) }})) = old_status.status_key
+    left join known_statuses as new_status
+        on
+            source.field = 'Status'
+            and lower(trim({{ safe_cast('source.new_value', dbt.type_string()) }})) = new_status.status_key
 ),
 
 to_refresh as (

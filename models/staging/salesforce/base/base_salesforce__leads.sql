@@ -9,16 +9,20 @@ users as (
 ),
 
 known_statuses as (
-    select lead_status from {{ ref('funnel_stage_map') }}
+    select
+        lead_status,
+        lower(trim(lead_status)) as status_key
+    from {{ ref('funnel_stage_map') }}
 ),
 
 renamed as (
-    -- Names, emails and phones stay behind: nothing downstream needs them.
+    -- Names, emails and phones stay behind: nothing downstream needs them. A status that differs from the
+    -- map's only in case or surrounding spaces is the map's status.
     select
         {{ safe_cast('id', dbt.type_string()) }} as lead_id,
         {{ safe_cast('created_date', dbt.type_timestamp()) }} as created_at,
         {{ safe_cast('owner_id', dbt.type_string()) }} as owner_user_id,
-        {{ safe_cast('status', dbt.type_string()) }} as lead_status,
+        coalesce(known_statuses.lead_status, {{ safe_cast('status', dbt.type_string()) }}) as lead_status,
         {{ safe_cast('lead_source', dbt.type_string()) }} as lead_source,
         {{ safe_cast('company', dbt.type_string()) }} as company_name,
         {{ safe_cast('industry', dbt.type_string()) }} as industry,
@@ -35,6 +39,8 @@ renamed as (
         {{ safe_cast('recycled_reason_c', dbt.type_string()) }} as recycled_reason,
         {{ landed_audit_columns() }}
     from source
+    left join known_statuses
+        on lower(trim({{ safe_cast('source.status', dbt.type_string()) }})) = known_statuses.status_key
 ),
 
 to_refresh as (

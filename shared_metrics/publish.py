@@ -105,6 +105,9 @@ def publish(settings: Settings) -> Publication:
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     version = now.strftime(VERSION_FORMAT)
     with duckdb.connect(str(candidate)) as con:
+        # The views onto the landing files (names, emails, phones) stay out of what readers get; the next
+        # refresh creates them again in its own candidate.
+        con.execute("drop schema if exists raw cascade")
         # Readers learn what they read; the checkpoint leaves no write-ahead log behind the file.
         con.execute("create schema if not exists meta")
         # What it was built from decides whether the next refresh may build on it (refresh_mode).

@@ -30,7 +30,7 @@ FAILED_MODEL = re.compile(
 )
 LANDING_PROBLEM = re.compile(r"Landing problem: [^\n]*")
 WAREHOUSE_ERROR = re.compile(
-    r"^(?:[\w.]+\.)?(?:WarehouseError|RefreshAlreadyRunning): ([^\n]*)", re.MULTILINE
+    r"^(?:[\w.]+\.)?(?:WarehouseError|RefreshAlreadyRunning|SettingsError): ([^\n]*)", re.MULTILINE
 )
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 

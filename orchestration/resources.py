@@ -6,7 +6,7 @@ from pathlib import Path
 
 from dagster import ConfigurableResource
 
-from shared_metrics.settings import Settings, load_settings
+from shared_metrics.settings import AS_OF_ENV, Settings, as_of_override, load_settings
 
 
 class WarehouseResource(ConfigurableResource):
@@ -35,3 +35,6 @@ class WarehouseResource(ConfigurableResource):
         os.environ["WAREHOUSE_DIR"] = self.warehouse_dir
         if candidate is not None:
             os.environ["DBT_DUCKDB_PATH"] = str(candidate)
+        as_of = as_of_override()  # checked here, and handed to dbt in UTC
+        if as_of is not None:
+            os.environ[AS_OF_ENV] = as_of.isoformat(sep=" ")

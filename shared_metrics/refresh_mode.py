@@ -10,7 +10,7 @@ import os
 import duckdb
 import yaml
 
-from shared_metrics.settings import PROJECT_DIR, Settings
+from shared_metrics.settings import PROJECT_DIR, Settings, as_of_override
 
 # What the warehouse is built from besides the landed data: a change in any of these rebuilds everything.
 PROJECT_INPUTS = ("dbt_project.yml", "models", "macros", "seeds")
@@ -36,12 +36,12 @@ def _settle_days() -> int:
 
 
 def _as_of() -> dt.datetime:
-    raw = os.environ.get("SHARED_METRICS_AS_OF")
-    return dt.datetime.fromisoformat(raw) if raw else dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    return as_of_override() or dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def full_rebuild_reason(settings: Settings) -> str | None:
     """Why this refresh must rebuild everything, or None when building on the published warehouse is exact."""
+    now = _as_of()  # first: a SHARED_METRICS_AS_OF that cannot be read stops the refresh before anything else
     if os.environ.get(FULL_REFRESH_ENV, "").lower() in ("1", "true", "yes"):
         return f"{FULL_REFRESH_ENV} is set"
     if not settings.published_warehouse.exists():
@@ -55,6 +55,6 @@ def full_rebuild_reason(settings: Settings) -> str | None:
     if built_from != project_fingerprint():
         return "the models, macros, seeds or settings changed since the published build"
     settle_days = _settle_days()
-    if last_as_of is None or _as_of() - last_as_of > dt.timedelta(days=settle_days):
+    if last_as_of is None or now - last_as_of > dt.timedelta(days=settle_days):
         return f"the last refresh is more than {settle_days} days old (var incremental_settle_days)"
     return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from dataclasses import dataclass
@@ -10,6 +11,13 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SEEDS_DIR = PROJECT_DIR / "seeds"
 PUBLISHED_FILE_NAME = "warehouse.duckdb"
+AS_OF_ENV = "SHARED_METRICS_AS_OF"
+
+
+class SettingsError(ValueError):
+    """An environment variable holds what cannot be used; the message names it and what to write."""
+
+
 # The project's virtualenv: dbt, dg and mf come from it, whether or not it is activated.
 VENV_BIN = Path(sys.executable).parent
 DBT_EXECUTABLE = str(VENV_BIN / "dbt")
@@ -74,3 +82,19 @@ def load_settings() -> Settings:
         landing_sensor_interval_seconds=_int("LANDING_SENSOR_INTERVAL_SECONDS", 60),
         dbt_target=os.environ.get("DBT_TARGET") or "duckdb",
     )
+
+
+def as_of_override() -> dt.datetime | None:
+    """SHARED_METRICS_AS_OF (the refresh's "now", for tests and backfills) in UTC without a zone, as the
+    warehouse's clocks are; None when unset. A time with an offset is converted to UTC."""
+    raw = os.environ.get(AS_OF_ENV, "").strip()
+    if not raw:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(raw)
+    except ValueError as exc:
+        raise SettingsError(
+            f"{AS_OF_ENV}={raw!r} is not a date and time: write e.g. 2026-11-01 12:00:00 (UTC) or "
+            "2026-11-01T14:00:00+02:00, or unset it to judge the data at the landing's own time."
+        ) from exc
+    return moment.astimezone(dt.UTC).replace(tzinfo=None) if moment.tzinfo else moment

@@ -8,6 +8,7 @@
 
 import argparse
 import datetime as dt
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -44,7 +45,8 @@ def launch(job: str) -> tuple[int, Path]:
     settings = load_settings()
     log_dir = settings.warehouse_dir.parent / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
-    log_path = log_dir / f"{job}-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}.log"
+    # The process id too: two refreshes started in one second must not write one file.
+    log_path = log_dir / f"{job}-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}-{os.getpid()}.log"
     with (
         log_path.open("w", encoding="utf-8") as log,
         subprocess.Popen(

@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 from shared_metrics.landing import LANDED_FILE_PATTERNS
-from shared_metrics.publish import WarehouseError, kept_versions, rollback
+from shared_metrics.publish import WarehouseError, rollback, versions_older_than
 from shared_metrics.settings import PROJECT_DIR, VENV_BIN, load_settings, virtualenv_environment
 from shared_metrics.summary import summary
 
@@ -126,10 +126,7 @@ def main(argv: list[str] | None = None) -> None:
             publication = rollback(load_settings())
         except WarehouseError as exc:
             raise SystemExit(str(exc)) from exc
-        settings = load_settings()
-        older = [
-            v for v in kept_versions(settings) if v.stem.removeprefix("warehouse-") < publication.version
-        ]
+        older = versions_older_than(load_settings(), publication.version)
         print(
             f"Published version {publication.version} again at {publication.path}. "
             + (

@@ -137,7 +137,7 @@ def rollback(settings: Settings) -> Publication:
     acquire_refresh_lock(settings)
     versions_folder = settings.warehouse_dir / VERSIONS_FOLDER
     current = published_version(settings)
-    earlier = [v for v in kept_versions(settings) if current is None or _version_name(v) < current]
+    earlier = versions_older_than(settings, current)
     if not earlier:
         raise WarehouseError(
             f"No version older than the published {current or 'one'} is kept in {versions_folder}: "
@@ -162,6 +162,11 @@ def kept_versions(settings: Settings) -> list[Path]:
     return sorted((settings.warehouse_dir / VERSIONS_FOLDER).glob("warehouse-*.duckdb"), key=_version_name)
 
 
+def versions_older_than(settings: Settings, version: str | None) -> list[Path]:
+    """The kept versions a rollback from `version` can go back to, oldest first (all of them without one)."""
+    return [kept for kept in kept_versions(settings) if version is None or _version_name(kept) < version]
+
+
 def _version_name(path: Path) -> str:
     return path.stem.removeprefix("warehouse-")
 
@@ -177,11 +182,7 @@ def query_published(settings: Settings, sql: str, parameters: list | None = None
     costs more than most dashboard queries); a new publication is picked up by the next query."""
     reader = _published_reader(settings.published_warehouse)
     if reader is None:  # the folder cannot hold the reader's link: a short connection per query
-        try:
-            con = duckdb.connect(str(settings.published_warehouse), read_only=True)
-        except duckdb.Error as exc:
-            raise WarehouseError(_damaged(settings.published_warehouse)) from exc
-        with con:
+        with _open_published(settings.published_warehouse, settings.published_warehouse) as con:
             return con.execute(sql, parameters or []).df()
     with reader.cursor() as cursor:  # one cursor per query: safe across the dashboard's threads
         return cursor.execute(sql, parameters or []).df()
@@ -208,10 +209,10 @@ def _published_reader(published: Path) -> duckdb.DuckDBPyConnection | None:
         except OSError:
             return None
         try:
-            reader = duckdb.connect(str(link), read_only=True)
-        except duckdb.Error as exc:
+            reader = _open_published(link, published)
+        except WarehouseError:
             shutil.rmtree(folder, ignore_errors=True)
-            raise WarehouseError(_damaged(published)) from exc
+            raise
         if current:
             # Queries still running hold their own cursors; the old version's file goes when they finish.
             current[1].close()
@@ -257,6 +258,14 @@ def _version_of(warehouse: Path) -> str | None:
         return recorded
     modified = dt.datetime.fromtimestamp(warehouse.stat().st_mtime, dt.UTC)
     return modified.strftime(VERSION_FORMAT)
+
+
+def _open_published(path: Path, published: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the published file or a link to it; one DuckDB cannot open is damaged."""
+    try:
+        return duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise WarehouseError(_damaged(published)) from exc
 
 
 def _damaged(published: Path) -> str:

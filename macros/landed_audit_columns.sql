@@ -1,5 +1,5 @@
 {#- The two bookkeeping columns every versioned Salesforce table lands with, renamed and cast. -#}
 {% macro landed_audit_columns() -%}
     coalesce({{ safe_cast('is_deleted', dbt.type_boolean()) }}, false) as is_deleted,
-        {{ safe_cast('system_modstamp', dbt.type_timestamp()) }} as modified_at
+        {{ landed_timestamp('system_modstamp') }} as modified_at
 {%- endmacro %}

@@ -1,6 +1,7 @@
 {#-
     The newest version of each row of `relation`, ranked by `version_column` (deletions win ties, so a
-    deleted row never comes back). Rows landed without an id cannot be versioned: all of them are kept, to
+    deleted row never comes back); a version stamped impossibly far ahead never beats a possible one (it is
+    kept, and quarantined, only when it is the only one). Rows landed without an id cannot be versioned: all of them are kept, to
     be quarantined as null_id. Adds version_rank (always 1 in the result) for auditing,
     has_conflicting_versions: two different rows landed for the id with the same version (quarantined as
     conflicting_versions, since which one is right cannot be told; exact duplicates are not conflicts),
@@ -21,7 +22,10 @@
                 when {{ key }} is null then 1
                 else row_number() over (
                     partition by {{ key }}
-                    order by {{ version_column }} desc, is_deleted desc
+                    order by
+                        {{ version_column }} > {{ latest_possible_timestamp() }},
+                        {{ version_column }} desc,
+                        is_deleted desc
                 )
             end as version_rank,
             {{ key }} is not null and min(row_fingerprint) over (

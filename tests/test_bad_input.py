@@ -22,6 +22,8 @@ from shared_metrics.settings import Settings
 # Tests that share this module's built warehouse run on one pytest-xdist worker (make test runs two).
 pytestmark = pytest.mark.xdist_group("bad_input")
 
+FLOAT = pa.float64()
+
 
 def landed(source: Path, table: str) -> pa.Table:
     return pq.read_table(sorted((source / table).glob("*.parquet")))
@@ -154,8 +156,10 @@ def test_csv_extracts_with_extra_columns_are_read_and_bad_rows_quarantined_with_
     published_tiny: Settings, refresh_in_process, tmp_path: Path
 ) -> None:
     """Leads land as CSV with an extra column; opportunities carry two different rows with the same id and
-    version, a negative amount and an absurd one. The refresh succeeds, stages every lead the Parquet
-    landing staged, and quarantines exactly the three bad opportunities."""
+    version, a negative amount, absurd ones, amounts that are no number (NaN, ±Inf in Parquet, `twelve` in a
+    CSV extract) and one written the way people write money (`$2,500.00`). The refresh succeeds, stages
+    every lead the Parquet landing staged and the money-formatted amount as 2500, and quarantines exactly
+    the bad opportunities, each with its reason (issue 19: none becomes a silent null)."""
 
     def land_leads_as_csv(folder: Path, rows: pa.Table) -> None:
         extra = rows.append_column("favourite_colour", pa.array(["teal"] * len(rows)))
@@ -164,13 +168,19 @@ def test_csv_extracts_with_extra_columns_are_read_and_bad_rows_quarantined_with_
     landing = damaged_landing(published_tiny.landing_dir, tmp_path / "landing", "lead", land_leads_as_csv)
     opportunities = landed(published_tiny.landing_dir, "opportunity")
     clean = opportunities.filter(pc.invert(opportunities["is_deleted"]))
-    clean = pa.concat_tables([clean.slice(0, 1), clean.slice(0, 3)])  # the first row twice: same version
-    ids = ["006BAD000000000001", "006BAD000000000001", "006BAD000000000002", "006BAD000000000003"]
-    amounts = [1000.0, 2000.0, -5.0, 1e12]
-    bad = clean.set_column(0, "id", pa.array(ids)).set_column(
-        clean.schema.get_field_index("amount"), "amount", pa.array(amounts)
-    )
-    pq.write_table(bad, landing / "opportunity" / "part-bad.parquet")
+    amount = clean.schema.get_field_index("amount")
+
+    def bad_rows(ids: list[int], amounts: list, of_type: pa.DataType = FLOAT) -> pa.Table:
+        """Copies of the first clean opportunity (same version) with these ids and amounts."""
+        rows = pa.concat_tables([clean.slice(0, 1)] * len(ids))
+        named = pa.array([f"006BAD{n:012d}" for n in ids])
+        return rows.set_column(0, "id", named).set_column(amount, "amount", pa.array(amounts, of_type))
+
+    conflicting = bad_rows([1, 1], [1000.0, 2000.0])
+    in_parquet = bad_rows([2, 3, 4, 5, 6, 7], [-5.0, 1e12, 1e23, float("nan"), float("inf"), float("-inf")])
+    pq.write_table(pa.concat_tables([conflicting, in_parquet]), landing / "opportunity" / "part-bad.parquet")
+    as_text = bad_rows([8, 9], ["twelve", "$2,500.00"], pa.string())
+    pcsv.write_csv(as_text, landing / "opportunity" / "part-bad.csv")
     settings = replace(published_tiny, landing_dir=landing, warehouse_dir=tmp_path / "warehouse")
     assert refresh_in_process(settings)
     with duckdb.connect(str(settings.published_warehouse), read_only=True) as con:
@@ -181,7 +191,17 @@ def test_csv_extracts_with_extra_columns_are_read_and_bad_rows_quarantined_with_
             ).fetchall()
         )
         leads = con.execute("select count(*) from staging.stg_salesforce__leads").fetchall()[0][0]
+        money = con.execute(
+            "select opportunity_amount from staging.stg_salesforce__opportunities where opportunity_id = ?",
+            ["006BAD000000000009"],
+        ).fetchall()
     with duckdb.connect(str(published_tiny.published_warehouse), read_only=True) as con:
         from_parquet = con.execute("select count(*) from staging.stg_salesforce__leads").fetchall()[0][0]
-    assert quarantined == {"conflicting_versions": 1, "negative_amount": 1, "absurd_amount": 1}
+    assert quarantined == {
+        "conflicting_versions": 1,
+        "negative_amount": 1,
+        "absurd_amount": 2,
+        "unreadable_amount": 4,
+    }
+    assert money == [(2500,)]
     assert leads == from_parquet

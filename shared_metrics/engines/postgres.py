@@ -109,7 +109,7 @@ def local_server(database: str = "shared_metrics") -> Iterator[Server]:
             # Throw-away: no durability. No JIT: compiling hundreds of short queries costs more than it saves.
             f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off -c synchronous_commit=off "
             "-c full_page_writes=off -c shared_buffers=512MB -c work_mem=256MB -c max_wal_size=4GB "
-            "-c jit=off",
+            "-c jit=off -c timezone=UTC",
             "start",
         )
         server = Server(host="127.0.0.1", port=port, user="postgres", database=database)

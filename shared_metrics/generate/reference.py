@@ -186,7 +186,9 @@ def _campaigns(rng: np.random.Generator, leads: int, first_day: int, last_day: i
     )
     status = np.where(end_day < as_of_day, "Completed", np.where(started, "In Progress", "Planned"))
     start_date = start_day.astype("datetime64[D]")
-    created = (start_day - 21).astype("datetime64[D]").astype("datetime64[us]") + np.timedelta64(10, "h")
+    # Set up three weeks ahead, but never after the extract (a planned campaign exists already).
+    created_day = np.minimum(start_day - 21, as_of_day - 1)
+    created = created_day.astype("datetime64[D]").astype("datetime64[us]") + np.timedelta64(10, "h")
     type_names = np.array(CAMPAIGN_TYPES, dtype=object)[type_index]
     months = np.datetime_as_string(start_date, unit="M")
     table = pa.table(

@@ -30,6 +30,12 @@ opportunity_stage_changes as (
     select * from {{ ref('stg_salesforce__opportunity_stage_changes') }}
 ),
 
+leads_with_opportunity as (
+    select leads.lead_id
+    from leads
+    inner join opportunities on leads.converted_opportunity_id = opportunities.opportunity_id
+),
+
 status_stages as (
     select
         status_changes.lead_id,
@@ -57,7 +63,7 @@ won_at as (
     group by opportunities.opportunity_id, opportunities.close_date
 ),
 
-stage_entries as (
+stage_entries_claimed as (
     -- Every moment a lead entered a stage, from its creation, its status history, its conversion and the
     -- win of its opportunity.
     select
@@ -78,6 +84,20 @@ stage_entries as (
         5 as stage_order
     from leads
     where is_converted and converted_at is not null
+),
+
+stage_entries as (
+    -- Reaching Opportunity takes an opportunity: a lead converted to one that never landed (or was deleted
+    -- or quarantined) counts as qualified (SQL), not as an opportunity, until it lands.
+    select
+        stage_entries_claimed.lead_id,
+        stage_entries_claimed.entered_at,
+        case
+            when leads_with_opportunity.lead_id is null and stage_entries_claimed.stage_order > 4 then 4
+            else stage_entries_claimed.stage_order
+        end as stage_order
+    from stage_entries_claimed
+    left join leads_with_opportunity on stage_entries_claimed.lead_id = leads_with_opportunity.lead_id
     union all
     select
         leads.lead_id,

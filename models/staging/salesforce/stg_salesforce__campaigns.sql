@@ -13,8 +13,8 @@ final as (
         campaign_status,
         start_date,
         end_date,
-        budgeted_cost_amount,
-        actual_cost_amount,
+        cast(budgeted_cost_amount as {{ dbt.type_numeric() }}) as budgeted_cost_amount,
+        cast(actual_cost_amount as {{ dbt.type_numeric() }}) as actual_cost_amount,
         is_active,
         created_at,
         modified_at

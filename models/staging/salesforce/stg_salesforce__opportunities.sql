@@ -12,7 +12,7 @@ final as (
         owner_user_id,
         opportunity_name,
         stage_name,
-        opportunity_amount,
+        cast(opportunity_amount as {{ dbt.type_numeric() }}) as opportunity_amount,
         win_probability_rate,
         close_date,
         created_at,

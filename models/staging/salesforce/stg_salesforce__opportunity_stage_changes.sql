@@ -10,7 +10,7 @@ final as (
         opportunity_stage_change_id,
         opportunity_id,
         stage_name,
-        opportunity_amount,
+        cast(opportunity_amount as {{ dbt.type_numeric() }}) as opportunity_amount,
         win_probability_rate,
         close_date,
         forecast_category,

@@ -13,7 +13,7 @@ renamed as (
         {{ safe_cast('billing_country', dbt.type_string()) }} as billing_country,
         {{ safe_cast('type', dbt.type_string()) }} as account_type,
         {{ safe_cast('owner_id', dbt.type_string()) }} as owner_user_id,
-        {{ safe_cast('created_date', dbt.type_timestamp()) }} as created_at,
+        {{ landed_timestamp('created_date') }} as created_at,
         {{ landed_audit_columns() }}
     from source
 ),
@@ -29,7 +29,9 @@ latest as (
 checked as (
     select
         *,
-        {{ quarantine_reason('account_id') }} as quarantine_reason
+        {{ quarantine_reason(
+            'account_id', impossible_time_checks(['created_at', 'modified_at'])
+        ) }} as quarantine_reason
     from latest
 )
 

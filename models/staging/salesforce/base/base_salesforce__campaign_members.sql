@@ -25,7 +25,7 @@ renamed as (
         {{ safe_cast('status', dbt.type_string()) }} as member_status,
         coalesce({{ safe_cast('has_responded', dbt.type_boolean()) }}, false) as has_responded,
         {{ safe_cast('first_responded_date', 'date') }} as first_responded_date,
-        {{ safe_cast('created_date', dbt.type_timestamp()) }} as created_at,
+        {{ landed_timestamp('created_date') }} as created_at,
         {{ landed_audit_columns() }}
     from source
 ),
@@ -49,7 +49,7 @@ checked as (
             ['campaigns.campaign_id is null', 'orphan_campaign_id'],
             ['latest.lead_id is not null and leads.lead_id is null', 'orphan_lead_id'],
             ['latest.contact_id is not null and contacts.contact_id is null', 'orphan_contact_id'],
-        ]) }} as quarantine_reason
+        ] + impossible_time_checks(['latest.created_at', 'latest.modified_at', 'latest.first_responded_date'])) }} as quarantine_reason
     from latest
     left join campaigns on latest.campaign_id = campaigns.campaign_id
     left join leads on latest.lead_id = leads.lead_id

@@ -12,10 +12,12 @@ renamed as (
         {{ safe_cast('status', dbt.type_string()) }} as campaign_status,
         {{ safe_cast('start_date', 'date') }} as start_date,
         {{ safe_cast('end_date', 'date') }} as end_date,
-        {{ safe_cast('budgeted_cost', dbt.type_numeric()) }} as budgeted_cost_amount,
-        {{ safe_cast('actual_cost', dbt.type_numeric()) }} as actual_cost_amount,
+        {{ landed_amount('budgeted_cost') }} as budgeted_cost_amount,
+        {{ landed_amount('actual_cost') }} as actual_cost_amount,
+        {{ landed_amount_is_unreadable('budgeted_cost') }}
+        or {{ landed_amount_is_unreadable('actual_cost') }} as has_unreadable_cost,
         {{ safe_cast('is_active', dbt.type_boolean()) }} as is_active,
-        {{ safe_cast('created_date', dbt.type_timestamp()) }} as created_at,
+        {{ landed_timestamp('created_date') }} as created_at,
         {{ landed_audit_columns() }}
     from source
 ),
@@ -31,7 +33,10 @@ latest as (
 checked as (
     select
         *,
-        {{ quarantine_reason('campaign_id') }} as quarantine_reason
+        {{ quarantine_reason('campaign_id', [
+            ['has_unreadable_cost', 'unreadable_cost'],
+            ['budgeted_cost_amount < 0 or actual_cost_amount < 0', 'negative_cost'],
+        ] + impossible_time_checks(['created_at', 'modified_at'], planned=['start_date', 'end_date'])) }} as quarantine_reason
     from latest
 )
 

@@ -16,7 +16,7 @@ renamed as (
         {{ safe_cast('title', dbt.type_string()) }} as title,
         {{ safe_cast('lead_source', dbt.type_string()) }} as lead_source,
         {{ safe_cast('owner_id', dbt.type_string()) }} as owner_user_id,
-        {{ safe_cast('created_date', dbt.type_timestamp()) }} as created_at,
+        {{ landed_timestamp('created_date') }} as created_at,
         {{ landed_audit_columns() }}
     from source
 ),
@@ -36,7 +36,7 @@ checked as (
         latest.*,
         {{ quarantine_reason('latest.contact_id', [
             ['latest.account_id is not null and accounts.account_id is null', 'orphan_account_id'],
-        ]) }} as quarantine_reason
+        ] + impossible_time_checks(['latest.created_at', 'latest.modified_at'])) }} as quarantine_reason
     from latest
     left join accounts on latest.account_id = accounts.account_id
 )

@@ -18,10 +18,10 @@ renamed as (
         {{ safe_cast('type', dbt.type_string()) }} as event_type,
         {{ safe_cast('event_subtype', dbt.type_string()) }} as event_subtype,
         {{ safe_cast('activity_date', 'date') }} as activity_date,
-        {{ safe_cast('start_date_time', dbt.type_timestamp()) }} as starts_at,
-        {{ safe_cast('end_date_time', dbt.type_timestamp()) }} as ends_at,
+        {{ landed_timestamp('start_date_time') }} as starts_at,
+        {{ landed_timestamp('end_date_time') }} as ends_at,
         {{ safe_cast('duration_in_minutes', dbt.type_bigint()) }} as duration_minutes,
-        {{ safe_cast('created_date', dbt.type_timestamp()) }} as created_at,
+        {{ landed_timestamp('created_date') }} as created_at,
         {{ landed_audit_columns() }}
     from source
 ),
@@ -42,8 +42,9 @@ checked as (
         latest.*,
         {{ quarantine_reason('latest.event_id', [
             ['latest.lead_or_contact_id is not null and people.person_id is null', 'orphan_who_id'],
-            ['latest.created_at > ' ~ latest_possible_timestamp(), 'timestamp_in_future'],
-        ]) }} as quarantine_reason
+        ] + impossible_time_checks(
+            ['latest.created_at', 'latest.modified_at'], planned=['latest.starts_at', 'latest.ends_at']
+        )) }} as quarantine_reason
     from latest
     left join people on latest.lead_or_contact_id = people.person_id
 )

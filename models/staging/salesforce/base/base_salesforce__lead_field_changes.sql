@@ -24,7 +24,7 @@ renamed as (
         coalesce(old_status.lead_status, {{ safe_cast('old_value', dbt.type_string()) }}) as old_value,
         coalesce(new_status.lead_status, {{ safe_cast('new_value', dbt.type_string()) }}) as new_value,
         {{ safe_cast('created_by_id', dbt.type_string()) }} as changed_by_user_id,
-        {{ safe_cast('created_date', dbt.type_timestamp()) }} as changed_at,
+        {{ landed_timestamp('created_date') }} as changed_at,
         coalesce({{ safe_cast('is_deleted', dbt.type_boolean()) }}, false) as is_deleted
     from source
     left join known_statuses as old_status
@@ -54,7 +54,7 @@ checked as (
         {{ quarantine_reason('latest.lead_field_change_id', [
             ['leads.lead_id is null', 'orphan_lead_id'],
             ["latest.field_name = 'Status' and known_statuses.lead_status is null", 'unknown_status'],
-        ]) }} as quarantine_reason
+        ] + impossible_time_checks(['latest.changed_at'])) }} as quarantine_reason
     from latest
     left join leads on latest.lead_id = leads.lead_id
     left join known_statuses on latest.new_value = known_statuses.lead_status

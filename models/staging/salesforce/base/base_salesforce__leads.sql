@@ -20,7 +20,7 @@ renamed as (
     -- map's only in case or surrounding spaces is the map's status.
     select
         {{ safe_cast('id', dbt.type_string()) }} as lead_id,
-        {{ safe_cast('created_date', dbt.type_timestamp()) }} as created_at,
+        {{ landed_timestamp('created_date') }} as created_at,
         {{ safe_cast('owner_id', dbt.type_string()) }} as owner_user_id,
         coalesce(known_statuses.lead_status, {{ safe_cast('status', dbt.type_string()) }}) as lead_status,
         {{ safe_cast('lead_source', dbt.type_string()) }} as lead_source,
@@ -31,7 +31,7 @@ renamed as (
         {{ safe_cast('number_of_employees', dbt.type_bigint()) }} as employee_count,
         {{ safe_cast('rating', dbt.type_string()) }} as rating,
         coalesce({{ safe_cast('is_converted', dbt.type_boolean()) }}, false) as is_converted,
-        {{ safe_cast('converted_date', dbt.type_timestamp()) }} as converted_at,
+        {{ landed_timestamp('converted_date') }} as converted_at,
         {{ safe_cast('converted_contact_id', dbt.type_string()) }} as converted_contact_id,
         {{ safe_cast('converted_account_id', dbt.type_string()) }} as converted_account_id,
         {{ safe_cast('converted_opportunity_id', dbt.type_string()) }} as converted_opportunity_id,
@@ -60,7 +60,7 @@ checked as (
             ['latest.owner_user_id is not null and users.user_id is null', 'orphan_owner_id'],
             ['latest.lead_status is null or known_statuses.lead_status is null', 'unknown_status'],
             ['latest.converted_at < latest.created_at', 'converted_before_created'],
-        ]) }} as quarantine_reason
+        ] + impossible_time_checks(['latest.created_at', 'latest.converted_at', 'latest.modified_at'])) }} as quarantine_reason
     from latest
     left join users on latest.owner_user_id = users.user_id
     left join known_statuses on latest.lead_status = known_statuses.lead_status

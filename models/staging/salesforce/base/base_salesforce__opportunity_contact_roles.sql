@@ -19,7 +19,7 @@ renamed as (
         {{ safe_cast('contact_id', dbt.type_string()) }} as contact_id,
         {{ safe_cast('role', dbt.type_string()) }} as contact_role,
         coalesce({{ safe_cast('is_primary', dbt.type_boolean()) }}, false) as is_primary,
-        {{ safe_cast('created_date', dbt.type_timestamp()) }} as created_at,
+        {{ landed_timestamp('created_date') }} as created_at,
         {{ landed_audit_columns() }}
     from source
 ),
@@ -41,7 +41,7 @@ checked as (
         {{ quarantine_reason('latest.opportunity_contact_role_id', [
             ['opportunities.opportunity_id is null', 'orphan_opportunity_id'],
             ['contacts.contact_id is null', 'orphan_contact_id'],
-        ]) }} as quarantine_reason
+        ] + impossible_time_checks(['latest.created_at', 'latest.modified_at'])) }} as quarantine_reason
     from latest
     left join opportunities on latest.opportunity_id = opportunities.opportunity_id
     left join contacts on latest.contact_id = contacts.contact_id

@@ -13,12 +13,13 @@ renamed as (
         {{ safe_cast('id', dbt.type_string()) }} as opportunity_stage_change_id,
         {{ safe_cast('opportunity_id', dbt.type_string()) }} as opportunity_id,
         {{ safe_cast('stage_name', dbt.type_string()) }} as stage_name,
-        {{ safe_cast('amount', dbt.type_numeric()) }} as opportunity_amount,
+        {{ landed_amount('amount') }} as opportunity_amount,
+        {{ landed_amount_is_unreadable('amount') }} as has_unreadable_amount,
         {{ safe_cast('probability', dbt.type_numeric()) }} / 100.0 as win_probability_rate,
         {{ safe_cast('close_date', 'date') }} as close_date,
         {{ safe_cast('forecast_category', dbt.type_string()) }} as forecast_category,
         {{ safe_cast('created_by_id', dbt.type_string()) }} as changed_by_user_id,
-        {{ safe_cast('created_date', dbt.type_timestamp()) }} as changed_at,
+        {{ landed_timestamp('created_date') }} as changed_at,
         coalesce({{ safe_cast('is_deleted', dbt.type_boolean()) }}, false) as is_deleted
     from source
 ),
@@ -39,7 +40,9 @@ checked as (
         latest.*,
         {{ quarantine_reason('latest.opportunity_stage_change_id', [
             ['opportunities.opportunity_id is null', 'orphan_opportunity_id'],
-        ]) }} as quarantine_reason
+            ['latest.has_unreadable_amount', 'unreadable_amount'],
+            ['latest.opportunity_amount < 0', 'negative_amount'],
+        ] + impossible_time_checks(['latest.changed_at'])) }} as quarantine_reason
     from latest
     left join opportunities on latest.opportunity_id = opportunities.opportunity_id
 )

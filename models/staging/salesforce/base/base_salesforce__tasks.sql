@@ -20,8 +20,8 @@ renamed as (
         {{ safe_cast('status', dbt.type_string()) }} as task_status,
         coalesce({{ safe_cast('is_closed', dbt.type_boolean()) }}, false) as is_closed,
         {{ safe_cast('activity_date', 'date') }} as activity_date,
-        {{ safe_cast('completed_date_time', dbt.type_timestamp()) }} as completed_at,
-        {{ safe_cast('created_date', dbt.type_timestamp()) }} as created_at,
+        {{ landed_timestamp('completed_date_time') }} as completed_at,
+        {{ landed_timestamp('created_date') }} as created_at,
         {{ landed_audit_columns() }}
     from source
 ),
@@ -42,9 +42,9 @@ checked as (
         latest.*,
         {{ quarantine_reason('latest.task_id', [
             ['latest.lead_or_contact_id is not null and people.person_id is null', 'orphan_who_id'],
-            ['latest.completed_at > ' ~ latest_possible_timestamp()
-                ~ ' or latest.created_at > ' ~ latest_possible_timestamp(), 'timestamp_in_future'],
-        ]) }} as quarantine_reason
+        ] + impossible_time_checks(
+            ['latest.completed_at', 'latest.created_at', 'latest.modified_at'], planned=['latest.activity_date']
+        )) }} as quarantine_reason
     from latest
     left join people on latest.lead_or_contact_id = people.person_id
 )

@@ -14,7 +14,7 @@ renamed as (
         {{ safe_cast('territory', dbt.type_string()) }} as territory,
         {{ safe_cast('time_zone_sid_key', dbt.type_string()) }} as time_zone,
         {{ safe_cast('is_active', dbt.type_boolean()) }} as is_active,
-        {{ safe_cast('created_date', dbt.type_timestamp()) }} as created_at,
+        {{ landed_timestamp('created_date') }} as created_at,
         {{ landed_audit_columns() }}
     from source
 ),
@@ -30,7 +30,9 @@ latest as (
 checked as (
     select
         *,
-        {{ quarantine_reason('user_id') }} as quarantine_reason
+        {{ quarantine_reason(
+            'user_id', impossible_time_checks(['created_at', 'modified_at'])
+        ) }} as quarantine_reason
     from latest
 )
 

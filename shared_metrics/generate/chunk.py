@@ -19,7 +19,7 @@ from shared_metrics.generate.defects import TableStats, junk_id_start, land
 from shared_metrics.generate.funnel import NO_TIME, Leads, draw_leads
 from shared_metrics.generate.opportunities import FORECAST_CATEGORY, STAGE_PROBABILITY, draw_opportunities
 from shared_metrics.generate.reference import TERRITORIES, World
-from shared_metrics.generate.text import INDUSTRIES, pick, sf_ids
+from shared_metrics.generate.text import INDUSTRIES, LAST_NAMES, join, pick, sf_ids
 from shared_metrics.generate.truth import chunk_sums
 
 CHUNK_ID_SPAN = 10**10  # id numbers of chunk c start at c * CHUNK_ID_SPAN
@@ -115,14 +115,14 @@ def lead_rows(drawn: dict, opps: dict, ids: ChunkIds) -> dict:
 def lead_history_rows(
     world: World, rng: np.random.Generator, leads: Leads, lead: dict, history: dict, ids: ChunkIds
 ) -> dict:
-    """A "created" row per lead, the status changes, and some rating changes."""
+    """A "created" row per lead, the status changes, some rating changes, and some edits of the lead's
+    email, phone or last name (their values are personal data the warehouse must not keep)."""
     n_leads = len(leads.created)
     status_lead = history["lead_index"]
-    rating_lead = np.flatnonzero(rng.random(n_leads) < 0.15)
-    rating_time = leads.created[rating_lead] + rng.integers(DAY, 30 * DAY, len(rating_lead))
-    rating_keep = rating_time <= world.as_of
-    rating_lead, rating_time = rating_lead[rating_keep], rating_time[rating_keep]
-    hist_lead = np.concatenate([np.arange(n_leads), status_lead, rating_lead])
+    rating_lead, rating_time = _later_edits(world, rng, leads, 0.15, 30 * DAY)
+    detail_lead, detail_time = _later_edits(world, rng, leads, P.CONTACT_DETAIL_CHANGE_RATE, 60 * DAY)
+    detail_field, detail_old, detail_new = _contact_detail_edits(rng, lead, detail_lead)
+    hist_lead = np.concatenate([np.arange(n_leads), status_lead, rating_lead, detail_lead])
     return {
         "id": ids.rows("lead_history", len(hist_lead)),
         "lead_id": leads.id.take(pa.array(hist_lead)),
@@ -131,25 +131,73 @@ def lead_history_rows(
                 np.full(n_leads, "created", object),
                 np.full(len(status_lead), "Status", object),
                 np.full(len(rating_lead), "Rating", object),
+                detail_field,
             ]
         ),
         "old_value": np.concatenate(
-            [np.full(n_leads, None, object), history["old_value"], np.full(len(rating_lead), "Cold", object)]
+            [
+                np.full(n_leads, None, object),
+                history["old_value"],
+                np.full(len(rating_lead), "Cold", object),
+                detail_old,
+            ]
         ),
         "new_value": np.concatenate(
             [
                 np.full(n_leads, None, object),
                 history["new_value"],
                 pc.take(lead["rating"], pa.array(rating_lead)).to_numpy(zero_copy_only=False),
+                detail_new,
             ]
         ),
         "created_by_id": ids.user.take(pa.array(leads.owner[hist_lead])),
-        "created_date": timestamps(np.concatenate([leads.created, history["created_date"], rating_time])),
+        "created_date": timestamps(
+            np.concatenate([leads.created, history["created_date"], rating_time, detail_time])
+        ),
         "is_deleted": leads.is_deleted[hist_lead],
     }
 
 
-def task_rows(world: World, rng: np.random.Generator, leads: Leads, touches: dict, ids: ChunkIds) -> dict:
+def _later_edits(
+    world: World, rng: np.random.Generator, leads: Leads, rate: float, within: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """A share of the leads, each edited once within `within` seconds of its creation (up to the extract)."""
+    edited = np.flatnonzero(rng.random(len(leads.created)) < rate)
+    when = leads.created[edited] + rng.integers(DAY, within, len(edited))
+    keep = when <= world.as_of
+    return edited[keep], when[keep]
+
+
+def _contact_detail_edits(
+    rng: np.random.Generator, lead: dict, edited: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Field, old and new value of edits to the email, phone or last name of these leads."""
+    taken = pa.array(edited, pa.int64())
+    kind = rng.integers(0, 3, len(edited))
+    email, phone, last = (pc.take(lead[c], taken) for c in ("email", "phone", "last_name"))
+    old_last = pick(LAST_NAMES, rng.integers(0, len(LAST_NAMES), len(edited)))
+    options = [
+        ("Email", join("old.", email), email),
+        ("Phone", pc.replace_substring(phone, "555-", "555-0"), phone),
+        ("LastName", old_last, last),
+    ]
+    field = np.array([name for name, _, _ in options], dtype=object)[kind]
+    old, new = (
+        np.choose(kind, [values[i].to_numpy(zero_copy_only=False) for values in options]) for i in (1, 2)
+    )
+    return field, old, new
+
+
+def _with_name(prefix: str, lead: dict, lead_index: np.ndarray) -> np.ndarray:
+    """Subjects as reps type them, naming the person ("Call with Olivia Smith"): personal data."""
+    taken = pa.array(lead_index, pa.int64())
+    first, last = pc.take(lead["first_name"], taken), pc.take(lead["last_name"], taken)
+    return join(f"{prefix} with ", join(first, last, sep=" ")).to_numpy(zero_copy_only=False)
+
+
+def task_rows(
+    world: World, rng: np.random.Generator, leads: Leads, lead: dict, touches: dict, ids: ChunkIds
+) -> dict:
     """Calls and emails made, and open follow-up tasks."""
     is_meeting = touches["kind"] == MEETING
     task_lead = np.concatenate([touches["lead_index"][~is_meeting], touches["open_lead_index"]])
@@ -166,7 +214,9 @@ def task_rows(world: World, rng: np.random.Generator, leads: Leads, touches: dic
         "what_id": pa.nulls(len(task_lead), pa.string()),
         "owner_id": _touch_owner_ids(world, rng, leads, task_lead, ids.user),
         "subject": np.where(
-            completed, np.where(task_type == "Call", "Call", "Email: follow-up"), "Follow up"
+            completed,
+            np.where(task_type == "Call", _with_name("Call", lead, task_lead), "Email: follow-up"),
+            "Follow up",
         ),
         "type": task_type,
         "task_subtype": task_type,
@@ -180,7 +230,9 @@ def task_rows(world: World, rng: np.random.Generator, leads: Leads, touches: dic
     }
 
 
-def event_rows(world: World, rng: np.random.Generator, leads: Leads, touches: dict, ids: ChunkIds) -> dict:
+def event_rows(
+    world: World, rng: np.random.Generator, leads: Leads, lead: dict, touches: dict, ids: ChunkIds
+) -> dict:
     """Meetings."""
     is_meeting = touches["kind"] == MEETING
     event_lead, event_time = touches["lead_index"][is_meeting], touches["time"][is_meeting]
@@ -190,7 +242,7 @@ def event_rows(world: World, rng: np.random.Generator, leads: Leads, touches: di
         "who_id": leads.id.take(pa.array(event_lead)),
         "what_id": pa.nulls(n_event, pa.string()),
         "owner_id": _touch_owner_ids(world, rng, leads, event_lead, ids.user),
-        "subject": np.full(n_event, "Meeting", object),
+        "subject": _with_name("Meeting", lead, event_lead),
         "type": np.full(n_event, "Meeting", object),
         "event_subtype": np.full(n_event, "Event", object),
         "activity_date": dates(event_time),
@@ -352,8 +404,8 @@ def generate_chunk(world: World, chunk: int, n_leads: int, landing_dir: Path) ->
     tables = {
         "lead": lead,
         "lead_history": lead_history_rows(world, rng, leads, lead, drawn["status_history"], ids),
-        "task": task_rows(world, rng, leads, touches, ids),
-        "event": event_rows(world, rng, leads, touches, ids),
+        "task": task_rows(world, rng, leads, lead, touches, ids),
+        "event": event_rows(world, rng, leads, lead, touches, ids),
         "account": account_rows(rng, leads, lead, opps, ids),
         "contact": contact_rows(lead, opps, ids),
         "opportunity": opportunity_rows(leads, opps, ids),

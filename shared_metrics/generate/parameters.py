@@ -140,6 +140,8 @@ OPEN_TASK_RATE = 0.08  # planned, not yet completed tasks per post-MQL touch: ne
 # Touches a teammate of the owner makes (same segment and territory): they count for the lead's SLA like the
 # owner's own (DESIGN.md, "Sales SLA"), so the planted SLA behaviour holds whoever touched.
 TEAMMATE_TOUCH_RATE = 0.10
+# Share of leads whose email, phone or last name is edited later (field history that carries personal data).
+CONTACT_DETAIL_CHANGE_RATE = 0.03
 
 # Injected defects. Extra junk rows carry exactly one defect each; rates are per clean row of the table.
 SUPERSEDED_VERSION_RATE = 0.03

@@ -11,7 +11,6 @@ final as (
         lead_or_contact_id,
         related_record_id,
         owner_user_id,
-        subject,
         task_type,
         task_subtype,
         task_status,

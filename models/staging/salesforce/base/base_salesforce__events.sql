@@ -14,7 +14,6 @@ renamed as (
         {{ safe_cast('who_id', dbt.type_string()) }} as lead_or_contact_id,
         {{ safe_cast('what_id', dbt.type_string()) }} as related_record_id,
         {{ safe_cast('owner_id', dbt.type_string()) }} as owner_user_id,
-        {{ safe_cast('subject', dbt.type_string()) }} as subject,
         {{ safe_cast('type', dbt.type_string()) }} as event_type,
         {{ safe_cast('event_subtype', dbt.type_string()) }} as event_subtype,
         {{ safe_cast('activity_date', 'date') }} as activity_date,

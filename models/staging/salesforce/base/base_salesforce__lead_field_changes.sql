@@ -1,3 +1,9 @@
+{%- set kept_field_values -%}
+    {{ safe_cast('source.field', dbt.type_string()) }} in (
+        '{{ var("lead_history_fields_with_values") | join("', '") }}'
+    )
+{%- endset %}
+
 with
 
 source as (
@@ -20,9 +26,16 @@ renamed as (
         {{ safe_cast('id', dbt.type_string()) }} as lead_field_change_id,
         {{ safe_cast('lead_id', dbt.type_string()) }} as lead_id,
         {{ safe_cast('field', dbt.type_string()) }} as field_name,
-        -- A status that differs from the map's only in case or surrounding spaces is the map's status.
-        coalesce(old_status.lead_status, {{ safe_cast('old_value', dbt.type_string()) }}) as old_value,
-        coalesce(new_status.lead_status, {{ safe_cast('new_value', dbt.type_string()) }}) as new_value,
+        -- A status that differs from the map's only in case or surrounding spaces is the map's status. Values
+        -- of fields off var lead_history_fields_with_values (an email, a phone, a name) stay behind.
+        case
+            when {{ kept_field_values }}
+                then coalesce(old_status.lead_status, {{ safe_cast('old_value', dbt.type_string()) }})
+        end as old_value,
+        case
+            when {{ kept_field_values }}
+                then coalesce(new_status.lead_status, {{ safe_cast('new_value', dbt.type_string()) }})
+        end as new_value,
         {{ safe_cast('created_by_id', dbt.type_string()) }} as changed_by_user_id,
         {{ landed_timestamp('created_date') }} as changed_at,
         coalesce({{ safe_cast('is_deleted', dbt.type_boolean()) }}, false) as is_deleted

@@ -14,7 +14,6 @@ renamed as (
         {{ safe_cast('who_id', dbt.type_string()) }} as lead_or_contact_id,
         {{ safe_cast('what_id', dbt.type_string()) }} as related_record_id,
         {{ safe_cast('owner_id', dbt.type_string()) }} as owner_user_id,
-        {{ safe_cast('subject', dbt.type_string()) }} as subject,
         {{ safe_cast('type', dbt.type_string()) }} as task_type,
         {{ safe_cast('task_subtype', dbt.type_string()) }} as task_subtype,
         {{ safe_cast('status', dbt.type_string()) }} as task_status,

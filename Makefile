@@ -116,7 +116,9 @@ generate: setup
 
 ## make test: pytest (generator, staging on generated data, refresh), ruff and sqlfluff. Installs the system
 ## packages the tests drive (Chromium, the PostgreSQL server, a Java runtime) when missing and run as root.
-test: setup system-packages test-python lint
+# Lint runs beside pytest (pytest's workers leave some of the two cores idle while dbt and Dagster start).
+test: setup system-packages
+	$(MAKE) --no-print-directory -j2 --output-sync=line test-python lint
 
 system-packages:
 	$(PYTHON) -m shared_metrics.system_packages chromium postgresql java

@@ -13,9 +13,12 @@
 {#-
     The landed rows a base model (re)builds from `relation`: all of them in a full rebuild; incrementally,
     every landed version of each id that has a version at most var incremental_lookback_days older than the
-    newest one already built (so rows that land late are still picked up), plus the rows whose parent was
-    rewritten by this refresh (a deleted parent makes them orphans). `parents`: [child column, parent base
-    model, parent key] triples.
+    newest one already built, or that was never built (landed late, even long after the lookback, or without
+    a stamp), or whose landed version is newer than the built one; every row without an id (few: all are
+    quarantined, and copies landed twice must stay as many as a full rebuild keeps); plus the
+    rows whose parent was rewritten by this refresh (a deleted parent makes them orphans). Landing the same
+    extract twice rebuilds nothing it already built. `parents`: [child column, parent base model, parent key]
+    triples.
 -#}
 {% macro landed_rows_to_refresh(relation, key, version_column, parents=[]) -%}
     {#- Refs outside the branch below, so that dbt records them when it parses the model. -#}
@@ -27,10 +30,14 @@
     select * from {{ relation }}
     where
         {{ key }} in (
-            select {{ key }} from {{ relation }}
-            where {{ version_column }} >= ({{ incremental_watermark(version_column) }})
+            select landed.{{ key }} from {{ relation }} as landed
+            left join {{ this }} as built on landed.{{ key }} = built.{{ key }}
+            where
+                landed.{{ version_column }} >= ({{ incremental_watermark(version_column) }})
+                or built.{{ key }} is null
+                or landed.{{ version_column }} > built.{{ version_column }}
         )
-        or ({{ key }} is null and {{ version_column }} >= ({{ incremental_watermark(version_column) }}))
+        or {{ key }} is null
         {%- for child_column, parent_relation, parent_key in parent_relations %}
         or {{ child_column }} in (
             select {{ parent_key }} from {{ parent_relation }} where refreshed_by = {{ refresh_id() }}

@@ -4,11 +4,14 @@ metrics equal the clean landing's and nothing more is quarantined, whatever the 
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
@@ -109,3 +112,46 @@ def test_respelled_statuses_zoned_times_and_written_amounts_give_the_clean_landi
 
     problems = metrics_differences(tiny_template.published_warehouse, settings.published_warehouse)
     assert not problems, "\n".join(problems[:20])
+
+
+def test_relanded_late_and_stampless_rows_are_taken_in_by_an_incremental_refresh(
+    published_tiny: Settings, refresh_in_process
+) -> None:
+    """What EL tools routinely do, on top of a published warehouse: the same lead extract lands a second time,
+    a lead is backfilled with a stamp far older than the incremental lookback, and one lands without any
+    stamp. The next (incremental) refresh succeeds: the backfilled lead is staged, the stampless one
+    quarantined with its reason, and every landed row is accounted for in data_quality."""
+    landing, warehouse = published_tiny.landing_dir, published_tiny.published_warehouse
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        staged = {
+            lead for (lead,) in con.execute("select lead_id from staging.stg_salesforce__leads").fetchall()
+        }
+        newest = con.execute("select max(modified_at) from staging.stg_salesforce__leads").fetchone()[0]
+    first_part = sorted((landing / "lead").glob("*.parquet"))[0]
+    shutil.copyfile(first_part, landing / "lead" / "part-landed-again.parquet")
+    rows = pq.read_table(first_part)
+    valid = rows.filter(pc.is_in(rows["id"], pa.array(sorted(staged)))).slice(0, 2)
+    stamp = valid.schema.get_field_index("system_modstamp")
+    long_ago = pa.array([newest - dt.timedelta(days=40)] * 2, valid.schema.field(stamp).type)
+    late = valid.slice(0, 1).set_column(0, "id", pa.array(["00QLATE0000000001"]))
+    late = late.set_column(stamp, "system_modstamp", long_ago.slice(0, 1))
+    stampless = valid.slice(1, 1).set_column(0, "id", pa.array(["00QNOSTAMP0000001"]))
+    stampless = stampless.set_column(stamp, "system_modstamp", pa.nulls(1, valid.schema.field(stamp).type))
+    pq.write_table(pa.concat_tables([late, stampless]), landing / "lead" / "part-backfill.parquet")
+
+    assert refresh_in_process(published_tiny)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        found = con.execute(
+            "select lead_id from staging.stg_salesforce__leads where lead_id like '00QLATE%'"
+        ).fetchall()
+        quarantined = con.execute(
+            """select record_id, quarantine_reason from staging.stg_salesforce__quarantined_rows
+               where record_id like '00QNOSTAMP%'"""
+        ).fetchall()
+        lead_quality = con.execute(
+            """select landed_row_count, staged_row_count from metrics.data_quality
+               where source_table = 'lead' order by refreshed_at desc limit 1"""
+        ).fetchone()
+    assert found == [("00QLATE0000000001",)]
+    assert quarantined == [("00QNOSTAMP0000001", "missing_version_stamp")]
+    assert lead_quality == (len(pq.read_table(landing / "lead")), len(staged) + 1)

@@ -16,7 +16,7 @@
         {%- set landing_dir = env_var('LANDING_DIR', 'data/landing') -%}
         {%- do run_query('create schema if not exists raw') -%}
         {%- for source_node in graph.sources.values() if source_node.source_name == 'salesforce' -%}
-            {%- set folder = landing_dir ~ '/' ~ source_node.name -%}
+            {%- set folder = glob_literal(landing_dir ~ '/' ~ source_node.name) -%}
             {#- CSV is read as text; staging casts every column (safe_cast), as it does for Parquet. -#}
             {%- set readers = {
                 'parquet': "select * from read_parquet('" ~ folder ~ "/*.parquet', union_by_name = true)",
@@ -49,8 +49,17 @@
             {%- do run_query('drop table if exists raw.`' ~ source_node.name ~ '`') -%}
             {%- do run_query(
                 'create table raw.`' ~ source_node.name ~ '` using parquet'
-                ~ " options (mergeSchema 'true') location '" ~ landing_dir ~ '/' ~ source_node.name ~ "'"
+                ~ " options (mergeSchema 'true') location '"
+                ~ (landing_dir ~ '/' ~ source_node.name) | replace("\\", "\\\\") | replace("'", "\\'") ~ "'"
             ) -%}
         {%- endfor -%}
     {%- endif -%}
+{%- endmacro %}
+
+{#-
+    A landing path inside a DuckDB SQL string literal used as a glob: quotes doubled, and `[`, `*`, `?` in folder
+    names matched literally (a LANDING_DIR like `/data/it's [eu]` works); append the wildcard part afterwards.
+-#}
+{% macro glob_literal(path) -%}
+    {{- path | replace('[', '[[]') | replace('*', '[*]') | replace('?', '[?]') | replace("'", "''") -}}
 {%- endmacro %}

@@ -276,3 +276,14 @@ TABLES: dict[str, LandingTable] = {
 PII_COLUMNS: dict[str, list[str]] = {
     name: [c.name for c in table.columns if c.is_pii] for name, table in TABLES.items()
 }
+
+
+def sql_literal(text: object) -> str:
+    """`text` as a SQL string literal: quotes doubled, so a folder named `it's` cannot break the statement."""
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def glob_literal(path: object) -> str:
+    """A path as a DuckDB glob that matches only itself: `[`, `*` and `?` in folder names are matched
+    literally (append the wildcard part after escaping)."""
+    return str(path).replace("[", "[[]").replace("*", "[*]").replace("?", "[?]")

@@ -72,9 +72,10 @@ def test_respelled_statuses_zoned_times_and_written_amounts_give_the_clean_landi
 ) -> None:
     """The clean tiny landing as other extracts write it: statuses in other case and with spaces, leads as CSV
     with times in +02:00, tasks with time-zone-aware Parquet times in Tokyo, opportunities as CSV with
-    amounts like `$12,500.00`; refreshed on a host in another zone than the clean build's. Every metrics
-    table and the data-quality reconciliation equal the clean build's."""
-    landing = tmp_path / "landing"
+    amounts like `$12,500.00`, in a folder whose name holds a quote and brackets; refreshed on a host in
+    another zone than the clean build's. Every metrics table and the data-quality reconciliation equal the
+    clean build's."""
+    landing = tmp_path / "it's [landing]"  # a quote and glob brackets in the path must not matter
     for table in TABLES:
         (landing / table).mkdir(parents=True)
         for part in (tiny_template.landing_dir / table).glob("*.parquet"):

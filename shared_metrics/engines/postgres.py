@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from shared_metrics.engines import free_local_port
-from shared_metrics.landing import TABLES
+from shared_metrics.landing import TABLES, glob_literal, sql_literal
 
 SERVER_BIN = Path(os.environ.get("POSTGRES_BIN_DIR", "/usr/lib/postgresql/15/bin"))
 
@@ -139,9 +139,10 @@ def load_landing(landing_dir: Path, server: Server) -> dict[str, int]:
             if parquet:
                 listed = ", ".join(f'"{c.name}"' for c in table.columns)
                 csv = Path(scratch) / f"{name}.csv"
+                files = ", ".join(sql_literal(glob_literal(part)) for part in parquet)
                 reader.execute(
-                    f"copy (select {listed} from read_parquet({parquet!r}, union_by_name = true)) "
-                    f"to '{csv}' (format csv, header false)"
+                    f"copy (select {listed} from read_parquet([{files}], union_by_name = true)) "
+                    f"to {sql_literal(csv)} (format csv, header false)"
                 )
                 with csv.open("rb") as source:
                     cursor.copy_expert(f'copy raw."{name}" ({listed}) from stdin (format csv)', source)

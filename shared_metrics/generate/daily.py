@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from shared_metrics.landing import TABLES
+from shared_metrics.landing import TABLES, glob_literal, sql_literal
 
 # Shares of the lead count per day: about what one day of a two-year history holds.
 NEW_LEADS_SHARE = 1 / 700
@@ -286,10 +286,8 @@ def land_day(landing_dir: Path, day: dt.date) -> dict[str, int]:
     """Write the day's changes into landing_dir; rows written per table."""
     con = duckdb.connect()
     for table in TABLES:
-        con.execute(
-            f"create view landed_{table} as select * from read_parquet("
-            f"'{landing_dir / table}/*.parquet', union_by_name = true)"
-        )
+        files = sql_literal(glob_literal(landing_dir / table) + "/*.parquet")
+        con.execute(f"create view landed_{table} as select * from read_parquet({files}, union_by_name=true)")
     for table in ("lead", "task", "campaign_member", "opportunity"):
         con.execute(f"create temp table current_{table} as {_current(table)}")
     landing_day = Day(day, con.execute("select count(*) from current_lead").fetchone()[0])
@@ -300,8 +298,10 @@ def land_day(landing_dir: Path, day: dt.date) -> dict[str, int]:
         columns = ", ".join(f'cast("{c.name}" as {c.sql_type}) as "{c.name}"' for c in TABLES[table].columns)
         target = landing_dir / table / f"day-{landing_day.tag}.parquet"
         query = f"select {columns} from ({rows(landing_day)})"
-        con.execute(f"copy ({query}) to '{target}' (format parquet, compression zstd)")
-        written[table] = con.execute(f"select count(*) from read_parquet('{target}')").fetchone()[0]
+        con.execute(f"copy ({query}) to {sql_literal(target)} (format parquet, compression zstd)")
+        written[table] = con.execute(
+            f"select count(*) from read_parquet({sql_literal(glob_literal(target))})"
+        ).fetchone()[0]
     con.close()
     return written
 

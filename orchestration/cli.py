@@ -15,7 +15,14 @@ from pathlib import Path
 
 from shared_metrics.landing import LANDED_FILE_PATTERNS
 from shared_metrics.publish import WarehouseError, rollback, versions_older_than
-from shared_metrics.settings import PROJECT_DIR, VENV_BIN, load_settings, virtualenv_environment
+from shared_metrics.settings import (
+    PRIVATE_FILE,
+    PRIVATE_FOLDER,
+    PROJECT_DIR,
+    VENV_BIN,
+    load_settings,
+    virtualenv_environment,
+)
 from shared_metrics.summary import summary
 
 # Lines of dg's log worth showing while a refresh runs; everything is kept in the log file.
@@ -44,9 +51,10 @@ def launch(job: str) -> tuple[int, Path]:
     """Run one Dagster job in this process's environment; stream the important lines, log everything."""
     settings = load_settings()
     log_dir = settings.warehouse_dir.parent / "logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
+    log_dir.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
     # The process id too: two refreshes started in one second must not write one file.
     log_path = log_dir / f"{job}-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}-{os.getpid()}.log"
+    log_path.touch(mode=PRIVATE_FILE)
     with (
         log_path.open("w", encoding="utf-8") as log,
         subprocess.Popen(

@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 
 from shared_metrics.refresh_mode import project_fingerprint
-from shared_metrics.settings import PUBLISHED_FILE_NAME, Settings
+from shared_metrics.settings import PRIVATE_FILE, PRIVATE_FOLDER, PUBLISHED_FILE_NAME, Settings
 
 CANDIDATE_FOLDER = "candidate"
 VERSION_FORMAT = "%Y%m%dT%H%M%SZ"  # versions sort by age as text
@@ -58,7 +58,7 @@ def acquire_refresh_lock(settings: Settings) -> None:
     lock_path = _writable_folder(settings.warehouse_dir) / LOCK_FILE
     if lock_path in _held_locks:
         return
-    descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE)
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError as exc:
@@ -124,6 +124,7 @@ def publish(settings: Settings) -> Publication:
         keep = versions / f"warehouse-{previous}.duckdb"
         if not keep.exists():
             os.link(published, keep)  # a second name for the old file: no copy, and it survives the replace
+    candidate.chmod(PRIVATE_FILE)  # versions are hard links: they keep it too
     os.replace(candidate, published)
     shutil.rmtree(candidate.parent, ignore_errors=True)
     _prune_versions(versions, settings.published_versions_kept)
@@ -284,7 +285,7 @@ def _prune_versions(versions: Path, keep: int) -> None:
 
 def _writable_folder(folder: Path) -> Path:
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
     except OSError as exc:
         raise WarehouseError(
             f"Cannot create the warehouse folder {folder}: {exc.strerror}. "

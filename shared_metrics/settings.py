@@ -11,6 +11,9 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SEEDS_DIR = PROJECT_DIR / "seeds"
 PUBLISHED_FILE_NAME = "warehouse.duckdb"
+# The warehouse and the logs are the account's own: files 0600, folders 0700 (whatever the umask).
+PRIVATE_FILE = 0o600
+PRIVATE_FOLDER = 0o700
 AS_OF_ENV = "SHARED_METRICS_AS_OF"
 
 

@@ -3,6 +3,8 @@ quarantine row with a reason; a failed refresh leaves the published warehouse as
 
 from __future__ import annotations
 
+import re
+import stat
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -150,6 +152,8 @@ def test_a_refresh_on_bad_input_fails_naming_the_problem_and_keeps_the_published
     assert "Refresh failed; the published warehouse was left as it was." in output
     assert "Landing problem: table lead" in output and "column status: required column is missing" in output
     assert digest(published_tiny.published_warehouse) == before
+    log = Path(re.search(r"Full log: (\S+)", output).group(1))  # private to the account, like the warehouse
+    assert (stat.S_IMODE(log.stat().st_mode), stat.S_IMODE(log.parent.stat().st_mode)) == (0o600, 0o700)
 
 
 def test_csv_extracts_with_extra_columns_are_read_and_bad_rows_quarantined_with_reasons(

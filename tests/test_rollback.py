@@ -4,6 +4,7 @@ for what it is (issue 19, item 6). Small hand-made warehouse files: no dbt build
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 import time
@@ -14,7 +15,14 @@ import duckdb
 import pytest
 
 import shared_metrics.publish as publishing
-from shared_metrics.settings import PROJECT_DIR, Settings, load_settings, virtualenv_environment
+from shared_metrics.settings import (
+    PRIVATE_FILE,
+    PRIVATE_FOLDER,
+    PROJECT_DIR,
+    Settings,
+    load_settings,
+    virtualenv_environment,
+)
 
 pytestmark = pytest.mark.check
 
@@ -116,3 +124,24 @@ def test_a_damaged_published_file_is_named_with_rollback_as_the_way_out(settings
     assert all(
         publishing._version_of(p) for p in publishing.kept_versions(settings)
     )  # the damaged file is gone
+
+
+def test_the_warehouse_is_private_to_the_account_whatever_the_umask(settings: Settings) -> None:
+    """Files 0600 and folders 0700: the published file, its kept versions, the lock, the warehouse folders."""
+    previous = os.umask(0o002)  # a permissive umask, as on many shared machines
+    try:
+        publish_marked(settings, "V1")
+        publish_marked(settings, "V2")
+    finally:
+        os.umask(previous)
+    warehouse = settings.warehouse_dir
+    files = [
+        settings.published_warehouse,
+        warehouse / publishing.LOCK_FILE,
+        *publishing.kept_versions(settings),
+    ]
+    assert {path.name: stat.S_IMODE(path.stat().st_mode) for path in files} == {
+        path.name: PRIVATE_FILE for path in files
+    }
+    assert stat.S_IMODE(warehouse.stat().st_mode) == PRIVATE_FOLDER
+    assert stat.S_IMODE((warehouse / publishing.VERSIONS_FOLDER).stat().st_mode) == PRIVATE_FOLDER

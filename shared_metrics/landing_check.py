@@ -9,15 +9,24 @@ checked here: staging quarantines those rows with a reason (staging.stg_salesfor
 from __future__ import annotations
 
 import csv
+import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from shared_metrics.landing import TABLES, LandingTable
 
-CSV_SAMPLE_BYTES = 1 << 20
+# Longest CSV line (and field) read: DuckDB refuses lines over 2 MB; a bounded read cannot exhaust memory.
+CSV_LINE_LIMIT = 1 << 20
+csv.field_size_limit(CSV_LINE_LIMIT)
+
+
+class _LineTooLong(Exception):
+    pass
 
 
 @dataclass(frozen=True)
@@ -100,32 +109,71 @@ def _check_parquet(report: LandingReport, table: LandingTable, file: Path) -> in
     return metadata.num_rows
 
 
+def _bounded_lines(handle: TextIO) -> Iterator[str]:
+    """The file's lines, none read beyond CSV_LINE_LIMIT characters."""
+    while line := handle.readline(CSV_LINE_LIMIT):
+        if len(line) >= CSV_LINE_LIMIT and not line.endswith("\n"):
+            raise _LineTooLong
+        yield line
+
+
 def _check_csv(report: LandingReport, table: LandingTable, file: Path) -> int:
     where = f"table {table.name}, file {file}"
-    raw = file.read_bytes()
+    rows = 0
     try:
-        text = raw.decode("utf-8-sig")
+        with file.open(encoding="utf-8-sig", newline="") as handle:
+            lines = _bounded_lines(handle)
+            header = next(lines, "")
+            if not header:
+                return 0
+            if "," not in header:
+                try:
+                    delimiter = csv.Sniffer().sniff(header, delimiters=";\t|").delimiter
+                    what = f"separated by {delimiter!r}, not by commas"
+                except csv.Error:
+                    what = "has no comma-separated header"
+                report.problem(where, what, "Export comma-separated CSV with a header row and land it again.")
+                return 0
+            records = csv.reader([header])
+            _check_columns(report, table, file, next(records))
+            records = csv.reader(lines)
+            for _ in records:
+                rows += 1
     except UnicodeDecodeError as exc:
         report.problem(
             where,
-            f"not UTF-8 (byte {exc.start} is {raw[exc.start]:#x}; Latin-1 or Windows-1252 export?)",
+            f"not UTF-8 (byte {exc.object[exc.start]:#x} after {rows} rows; Latin-1 or Windows-1252 export?)",
             "Export the CSV as UTF-8 and land it again.",
         )
         return 0
-    lines = text.splitlines()
-    if not lines:
+    except (_LineTooLong, csv.Error) as exc:
+        detail = f"a line longer than {CSV_LINE_LIMIT:,} characters" if isinstance(exc, _LineTooLong) else exc
+        report.problem(
+            f"{where}, row {rows + 1}",
+            f"cannot be read as CSV ({detail})",
+            "An unclosed quote or a runaway field: fix the export (quote and escape fields), land it again.",
+        )
         return 0
-    header = lines[0]
-    if "," not in header:
-        try:
-            delimiter = csv.Sniffer().sniff(header, delimiters=";\t|").delimiter
-            what = f"separated by {delimiter!r}, not by commas"
-        except csv.Error:
-            what = "has no comma-separated header"
-        report.problem(where, what, "Export comma-separated CSV with a header row and land it again.")
+    except OSError as exc:
+        report.problem(where, f"cannot be read ({exc.strerror})", "Make the file readable and land it again.")
         return 0
-    _check_columns(report, table, file, next(csv.reader([header])))
-    return max(sum(1 for _ in csv.reader(lines)) - 1, 0)
+    return rows
+
+
+def _landed_file_problem(file: Path, landing_dir: Path) -> str | None:
+    """Why a landed file must not be read at all, or None: only regular files inside the landing folder are
+    (a FIFO would block the refresh, /dev/zero exhaust memory, a link could read any file of the machine)."""
+    try:
+        target = file.resolve(strict=True)
+        mode = target.stat().st_mode
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    if not target.is_relative_to(landing_dir.resolve()):
+        return f"is a link to {target}, outside the landing folder"
+    if not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "a pipe" if stat.S_ISFIFO(mode) else "a special file"
+        return f"is {kind}, not a regular file"
+    return None
 
 
 def check_landing(landing_dir: Path) -> LandingReport:
@@ -148,8 +196,16 @@ def check_landing(landing_dir: Path) -> LandingReport:
                 "Land the table's extract there; every table of the contract is needed for a refresh.",
             )
             continue
-        rows = sum(_check_parquet(report, table, f) for f in parquet)
-        rows += sum(_check_csv(report, table, f) for f in csvs)
+        rows = 0
+        for file in parquet + csvs:
+            if problem := _landed_file_problem(file, landing_dir):
+                report.problem(
+                    f"table {table.name}, file {file}",
+                    problem,
+                    "Land extracts as regular files inside LANDING_DIR; move or remove this one.",
+                )
+            else:
+                rows += (_check_parquet if file.suffix == ".parquet" else _check_csv)(report, table, file)
         report.files += len(parquet) + len(csvs)
         if rows == 0 and not any(p.where.startswith(f"table {table.name},") for p in report.problems):
             report.problem(

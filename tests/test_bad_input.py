@@ -3,6 +3,7 @@ quarantine row with a reason; a failed refresh leaves the published warehouse as
 
 from __future__ import annotations
 
+import os
 import re
 import stat
 from collections.abc import Callable
@@ -37,7 +38,7 @@ def damaged_landing(source: Path, target: Path, table: str, land: Callable[[Path
         (target / name).mkdir(parents=True)
         if name != table:
             for part in (source / name).glob("*.parquet"):
-                (target / name / part.name).symlink_to(part)
+                (target / name / part.name).hardlink_to(part)
     land(target / table, landed(source, table))
     return target
 
@@ -131,6 +132,48 @@ def test_a_latin1_csv_is_refused(tiny_settings: Settings, tmp_path: Path) -> Non
 
     message = only_problem(damaged_landing(tiny_settings.landing_dir, tmp_path, "campaign", land))
     assert "export.csv: not UTF-8" in message and "Export the CSV as UTF-8" in message
+
+
+def test_a_runaway_csv_field_is_a_problem_naming_the_row(tiny_settings: Settings, tmp_path: Path) -> None:
+    """An unclosed quote runs over megabytes: read in bounded lines, reported with its row (not a crash)."""
+    rows_landed = []
+
+    def land(folder: Path, rows: pa.Table) -> None:
+        pcsv.write_csv(rows, folder / "export.csv")
+        with (folder / "export.csv").open("a", encoding="utf-8") as export:
+            export.write('"' + "x" * (2 << 20) + "\n")
+        rows_landed.append(len(rows))
+
+    message = only_problem(damaged_landing(tiny_settings.landing_dir, tmp_path, "campaign", land))
+    assert f"export.csv, row {rows_landed[0] + 1}: cannot be read as CSV" in message, message[:300]
+    assert "unclosed quote" in message
+
+
+def test_only_regular_files_inside_the_landing_folder_are_read(
+    tiny_settings: Settings, tmp_path: Path
+) -> None:
+    """A link out of the landing folder (to another file, to /dev/zero), a named pipe and a folder named like
+    an extract are each refused by name, and the check returns: nothing is read, nothing hangs."""
+    landing = damaged_landing(
+        tiny_settings.landing_dir,
+        tmp_path / "landing",
+        "lead",
+        lambda folder, rows: pq.write_table(rows, folder / "p.parquet"),
+    )
+    outside = tmp_path / "elsewhere.csv"
+    outside.write_text("id,email\n1,someone@example.com\n")
+    (landing / "lead" / "linked.csv").symlink_to(outside)
+    (landing / "lead" / "zeros.csv").symlink_to("/dev/zero")
+    os.mkfifo(landing / "lead" / "pipe.csv")
+    (landing / "lead" / "folder.parquet").mkdir()
+    problems = sorted(str(problem) for problem in check_landing(landing).problems)
+    assert len(problems) == 4, problems
+    folder = landing / "lead"
+    assert f"file {folder / 'folder.parquet'}: is a folder, not a regular file" in problems[0]
+    assert f"file {folder / 'linked.csv'}: is a link to {outside}, outside the landing folder" in problems[1]
+    assert f"file {folder / 'pipe.csv'}: is a pipe, not a regular file" in problems[2]
+    assert f"file {folder / 'zeros.csv'}: is a link to /dev/zero, outside the landing folder" in problems[3]
+    assert all("move or remove this one" in problem for problem in problems)
 
 
 def test_require_valid_landing_raises_with_every_problem(tmp_path: Path) -> None:

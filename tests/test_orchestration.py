@@ -33,7 +33,7 @@ def landing_with_an_impossible_status_change(source: Path, target: Path) -> None
     for table in TABLES:
         (target / table).mkdir(parents=True)
         for part in (source / table).glob("*.parquet"):
-            (target / table / part.name).symlink_to(part)
+            (target / table / part.name).hardlink_to(part)
     lead = pq.read_table(next((source / "lead").glob("*.parquet")))
     lead = lead.filter(pa.compute.invert(lead["is_deleted"])).slice(0, 1)
     bad_change = {

@@ -79,7 +79,7 @@ def test_respelled_statuses_zoned_times_and_written_amounts_give_the_clean_landi
     for table in TABLES:
         (landing / table).mkdir(parents=True)
         for part in (tiny_template.landing_dir / table).glob("*.parquet"):
-            (landing / table / part.name).symlink_to(part)
+            (landing / table / part.name).hardlink_to(part)
 
     def lead_statuses(rows: pa.Table) -> pa.Table:
         statuses = [respelled(v, i) for i, v in enumerate(rows["status"].to_pylist())]

@@ -10,11 +10,13 @@ import argparse
 import datetime as dt
 import os
 import re
+import signal
 import subprocess
+import sys
 from pathlib import Path
 
 from shared_metrics.landing import LANDED_FILE_PATTERNS
-from shared_metrics.publish import WarehouseError, rollback, versions_older_than
+from shared_metrics.publish import WarehouseError, published_version, rollback, versions_older_than
 from shared_metrics.settings import (
     PRIVATE_FILE,
     PRIVATE_FOLDER,
@@ -47,6 +49,38 @@ def landing_is_empty(landing_dir: Path) -> bool:
     return not any(any(landing_dir.glob(f"*/{pattern}")) for pattern in LANDED_FILE_PATTERNS)
 
 
+# Seconds Dagster and dbt get to stop after Ctrl-C or a kill before they are killed outright.
+STOP_GRACE_SECONDS = 10
+
+
+class Stopped(Exception):
+    """The command was interrupted (Ctrl-C, a hang-up, `timeout`, a service manager) and stopped its job."""
+
+    def __init__(self, signum: int):
+        self.signum = signum
+        super().__init__(signal.Signals(signum).name)
+
+
+def _stop_with_signals(process: subprocess.Popen) -> None:
+    """On Ctrl-C, a hang-up or a terminating signal, stop dg and everything it started (its own process group:
+    webserver-less `dg launch`, the run, dbt), which also frees the refresh lock, then raise Stopped."""
+
+    def stop(signum: int, frame: object) -> None:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=STOP_GRACE_SECONDS)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        except ProcessLookupError:
+            pass
+        raise Stopped(signum)
+
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, stop)
+
+
 def launch(job: str) -> tuple[int, Path]:
     """Run one Dagster job in this process's environment; stream the important lines, log everything."""
     settings = load_settings()
@@ -64,8 +98,10 @@ def launch(job: str) -> tuple[int, Path]:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            start_new_session=True,  # stopped as a whole by _stop_with_signals
         ) as process,
     ):
+        _stop_with_signals(process)
         assert process.stdout is not None
         for line in process.stdout:
             log.write(line)
@@ -90,11 +126,32 @@ def failure_report(log_path: Path) -> str:
     return "\n".join(lines)
 
 
+def outcome_for_readers(before: str | None, after: str | None) -> str:
+    """What a failed or stopped refresh left readers with: the same published version, or (killed just after
+    the swap) the new one."""
+    if after != before and after is not None:
+        return (
+            f"the new warehouse (version {after}) was published before it stopped and is live; "
+            "`make rollback` returns to the previous one."
+        )
+    return "the published warehouse was left as it was."
+
+
 def refresh() -> None:
-    code, log_path = launch("refresh")
+    settings = load_settings()
+    before = published_version(settings)
+    try:
+        code, log_path = launch("refresh")
+    except Stopped as stop:
+        print(
+            f"Refresh stopped ({stop}): Dagster and dbt were stopped too; "
+            + outcome_for_readers(before, published_version(settings)),
+            file=sys.stderr,
+        )
+        raise SystemExit(128 + stop.signum) from None
     if code != 0:
         raise SystemExit(
-            "Refresh failed; the published warehouse was left as it was.\n"
+            f"Refresh failed; {outcome_for_readers(before, published_version(settings))}\n"
             f"{failure_report(log_path)}\nFull log: {log_path}"
         )
     print(f"Refresh succeeded; log: {log_path}")
@@ -126,7 +183,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("command", choices=["run", "refresh", "rollback"])
     command = parser.parse_args(argv).command
     if command == "run":
-        run()
+        try:
+            run()
+        except Stopped as stop:  # while generating demo data (a refresh reports for itself)
+            raise SystemExit(f"Stopped ({stop}): Dagster was stopped too.") from None
     elif command == "refresh":
         refresh()
     else:

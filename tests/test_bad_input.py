@@ -204,9 +204,10 @@ def test_csv_extracts_with_extra_columns_are_read_and_bad_rows_quarantined_with_
 ) -> None:
     """Leads land as CSV with an extra column; opportunities carry two different rows with the same id and
     version, a negative amount, absurd ones, amounts that are no number (NaN, ±Inf in Parquet, `twelve` in a
-    CSV extract) and one written the way people write money (`$2,500.00`). The refresh succeeds, stages
-    every lead the Parquet landing staged and the money-formatted amount as 2500, and quarantines exactly
-    the bad opportunities, each with its reason (issue 19: none becomes a silent null)."""
+    CSV extract), one written the way people write money (`$2,500.00`) and one created "next Tuesday". The
+    refresh succeeds, stages every lead the Parquet landing staged and the money-formatted amount as 2500,
+    and quarantines exactly the bad opportunities, each with its reason (issue 19: none becomes a silent
+    null, nor a failed not-null test)."""
 
     def land_leads_as_csv(folder: Path, rows: pa.Table) -> None:
         extra = rows.append_column("favourite_colour", pa.array(["teal"] * len(rows)))
@@ -226,7 +227,10 @@ def test_csv_extracts_with_extra_columns_are_read_and_bad_rows_quarantined_with_
     conflicting = bad_rows([1, 1], [1000.0, 2000.0])
     in_parquet = bad_rows([2, 3, 4, 5, 6, 7], [-5.0, 1e12, 1e23, float("nan"), float("inf"), float("-inf")])
     pq.write_table(pa.concat_tables([conflicting, in_parquet]), landing / "opportunity" / "part-bad.parquet")
-    as_text = bad_rows([8, 9], ["twelve", "$2,500.00"], pa.string())
+    as_text = bad_rows([8, 9, 10], ["twelve", "$2,500.00", "100"], pa.string())
+    created = as_text.schema.get_field_index("created_date")
+    when = pa.array([str(t) for t in as_text["created_date"].to_pylist()[:2]] + ["next Tuesday"])
+    as_text = as_text.set_column(created, "created_date", when)
     pcsv.write_csv(as_text, landing / "opportunity" / "part-bad.csv")
     settings = replace(published_tiny, landing_dir=landing, warehouse_dir=tmp_path / "warehouse")
     assert refresh_in_process(settings)
@@ -249,6 +253,7 @@ def test_csv_extracts_with_extra_columns_are_read_and_bad_rows_quarantined_with_
         "negative_amount": 1,
         "absurd_amount": 2,
         "unreadable_amount": 4,
+        "missing_created_date": 1,
     }
     assert money == [(2500,)]
     assert leads == from_parquet

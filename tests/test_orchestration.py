@@ -2,7 +2,6 @@
 
 import datetime as dt
 import json
-import os
 import signal
 import statistics
 import subprocess
@@ -19,6 +18,8 @@ import pytest
 from dagster import RunRequest, build_schedule_context, build_sensor_context
 from refresh_helpers import TINY_LEADS, cli_environment, digest, start_cli_refresh
 
+import shared_metrics.publish as publishing
+from orchestration.cli import outcome_for_readers
 from shared_metrics.landing import TABLES
 from shared_metrics.publish import VERSIONS_FOLDER, published_version, query_published
 from shared_metrics.settings import PROJECT_DIR, Settings
@@ -146,9 +147,12 @@ def test_a_failing_dbt_test_blocks_publish_and_the_cli_names_the_failing_step_an
     assert digest(published_tiny.published_warehouse) == before
 
 
-def test_killed_refresh_leaves_published_warehouse_unchanged_and_the_next_succeeds(
+def test_a_refresh_stopped_by_a_signal_stops_dagster_and_dbt_and_the_next_succeeds(
     published_tiny: Settings, refresh_in_process
 ) -> None:
+    """`timeout`, a service manager or Ctrl-C stops `make refresh` while dbt builds: the CLI stops dg and all
+    it started (the refresh lock is free at once), says so, and leaves the published warehouse as it was; the
+    next refresh clears the half-built candidate and publishes."""
     tiny_settings = published_tiny
     before = digest(tiny_settings.published_warehouse)
     process = start_cli_refresh(tiny_settings)
@@ -157,12 +161,29 @@ def test_killed_refresh_leaves_published_warehouse_unchanged_and_the_next_succee
     while time.monotonic() < deadline and not (candidate.exists() and candidate.stat().st_size > 0):
         time.sleep(0.05)
     time.sleep(1.0)  # now dbt is building
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
+    process.send_signal(signal.SIGTERM)  # to the CLI only, as `timeout` or systemd would
+    output, _ = process.communicate(timeout=60)
+    assert process.returncode == 128 + signal.SIGTERM, output[-2000:]
+    assert (
+        "Refresh stopped (SIGTERM): Dagster and dbt were stopped too; the published warehouse was left"
+        in output
+    )
+    publishing.acquire_refresh_lock(tiny_settings)  # free: nothing the refresh started still holds it
+    publishing.release_refresh_lock(tiny_settings)
     assert digest(tiny_settings.published_warehouse) == before
     # The next refresh (in process: the same assets, without a second Dagster start-up) clears the leftovers.
     assert refresh_in_process(tiny_settings)
     assert digest(tiny_settings.published_warehouse) != before
+
+
+def test_a_kill_just_after_the_swap_says_the_new_version_is_live() -> None:
+    assert outcome_for_readers("20261201T000000Z", "20261202T000000Z").startswith(
+        "the new warehouse (version 20261202T000000Z) was published before it stopped and is live"
+    )
+    assert outcome_for_readers("20261201T000000Z", "20261201T000000Z") == (
+        "the published warehouse was left as it was."
+    )
+    assert outcome_for_readers(None, None) == "the published warehouse was left as it was."
 
 
 def test_readers_see_no_error_while_a_refresh_and_republishes_swap_the_file(published_tiny: Settings) -> None:

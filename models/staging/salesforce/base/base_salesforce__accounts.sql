@@ -30,7 +30,7 @@ checked as (
     select
         *,
         {{ quarantine_reason(
-            'account_id', impossible_time_checks(['created_at', 'modified_at'])
+            'account_id', [['created_at is null and not is_deleted', 'missing_created_date']] + impossible_time_checks(['created_at', 'modified_at'])
         ) }} as quarantine_reason
     from latest
 )

@@ -49,6 +49,7 @@ checked as (
             ['campaigns.campaign_id is null', 'orphan_campaign_id'],
             ['latest.lead_id is not null and leads.lead_id is null', 'orphan_lead_id'],
             ['latest.contact_id is not null and contacts.contact_id is null', 'orphan_contact_id'],
+            ['latest.created_at is null and not latest.is_deleted', 'missing_created_date'],
         ] + impossible_time_checks(['latest.created_at', 'latest.modified_at', 'latest.first_responded_date'])) }} as quarantine_reason
     from latest
     left join campaigns on latest.campaign_id = campaigns.campaign_id

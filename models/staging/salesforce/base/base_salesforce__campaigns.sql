@@ -36,6 +36,7 @@ checked as (
         {{ quarantine_reason('campaign_id', [
             ['has_unreadable_cost', 'unreadable_cost'],
             ['budgeted_cost_amount < 0 or actual_cost_amount < 0', 'negative_cost'],
+            ['created_at is null and not is_deleted', 'missing_created_date'],
         ] + impossible_time_checks(['created_at', 'modified_at'], planned=['start_date', 'end_date'])) }} as quarantine_reason
     from latest
 )

@@ -36,6 +36,7 @@ checked as (
         latest.*,
         {{ quarantine_reason('latest.contact_id', [
             ['latest.account_id is not null and accounts.account_id is null', 'orphan_account_id'],
+            ['latest.created_at is null and not latest.is_deleted', 'missing_created_date'],
         ] + impossible_time_checks(['latest.created_at', 'latest.modified_at'])) }} as quarantine_reason
     from latest
     left join accounts on latest.account_id = accounts.account_id

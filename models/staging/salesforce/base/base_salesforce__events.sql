@@ -41,6 +41,7 @@ checked as (
         latest.*,
         {{ quarantine_reason('latest.event_id', [
             ['latest.lead_or_contact_id is not null and people.person_id is null', 'orphan_who_id'],
+            ['latest.created_at is null and not latest.is_deleted', 'missing_created_date'],
         ] + impossible_time_checks(
             ['latest.created_at', 'latest.modified_at'], planned=['latest.starts_at', 'latest.ends_at']
         )) }} as quarantine_reason

@@ -60,6 +60,7 @@ checked as (
             ['latest.owner_user_id is not null and users.user_id is null', 'orphan_owner_id'],
             ['latest.lead_status is null or known_statuses.lead_status is null', 'unknown_status'],
             ['latest.converted_at < latest.created_at', 'converted_before_created'],
+            ['latest.created_at is null and not latest.is_deleted', 'missing_created_date'],
         ] + impossible_time_checks(['latest.created_at', 'latest.converted_at', 'latest.modified_at'])) }} as quarantine_reason
     from latest
     left join users on latest.owner_user_id = users.user_id

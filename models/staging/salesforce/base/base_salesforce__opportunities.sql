@@ -50,6 +50,7 @@ checked as (
             ['latest.opportunity_amount > ' ~ var('max_opportunity_amount'), 'absurd_amount'],
             ['latest.is_closed and latest.close_date < cast(latest.created_at as date)', 'closed_before_created'],
             ['latest.is_closed and latest.close_date > ' ~ latest_possible_timestamp(), 'timestamp_in_future'],
+            ['latest.created_at is null and not latest.is_deleted', 'missing_created_date'],
         ] + impossible_time_checks(['latest.created_at', 'latest.modified_at'], planned=['latest.close_date'])) }} as quarantine_reason
     from latest
     left join accounts on latest.account_id = accounts.account_id

@@ -41,6 +41,7 @@ checked as (
         {{ quarantine_reason('latest.opportunity_contact_role_id', [
             ['opportunities.opportunity_id is null', 'orphan_opportunity_id'],
             ['contacts.contact_id is null', 'orphan_contact_id'],
+            ['latest.created_at is null and not latest.is_deleted', 'missing_created_date'],
         ] + impossible_time_checks(['latest.created_at', 'latest.modified_at'])) }} as quarantine_reason
     from latest
     left join opportunities on latest.opportunity_id = opportunities.opportunity_id

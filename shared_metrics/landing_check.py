@@ -9,6 +9,7 @@ checked here: staging quarantines those rows with a reason (staging.stg_salesfor
 from __future__ import annotations
 
 import csv
+import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -73,9 +74,22 @@ def _compatible(landed: pa.DataType, expected: pa.DataType) -> bool:
     return any(group(landed) and group(expected) for group in groups)
 
 
+def _spelling(name: str) -> str:
+    """A column name without case, underscores or other separators: `SystemModstamp` ~ `system_modstamp`."""
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
 def _check_columns(report: LandingReport, table: LandingTable, file: Path, names: list[str]) -> None:
     where = f"table {table.name}, file {file}"
+    landed_as = {_spelling(name): name for name in names}
     for missing in (c for c in table.column_names if c not in names):
+        if similar := landed_as.get(_spelling(missing)):
+            report.problem(
+                f"{where}, column {missing}",
+                f"required column is missing; `{similar}` landed instead (contract spelling: `{missing}`)",
+                "Rename the column in the extract to the contract's lower-case name and land it again.",
+            )
+            continue
         report.problem(
             f"{where}, column {missing}",
             "required column is missing",

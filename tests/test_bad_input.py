@@ -134,6 +134,26 @@ def test_a_latin1_csv_is_refused(tiny_settings: Settings, tmp_path: Path) -> Non
     assert "export.csv: not UTF-8" in message and "Export the CSV as UTF-8" in message
 
 
+def test_columns_spelled_in_another_case_are_named_with_the_contracts_spelling(
+    tiny_settings: Settings, tmp_path: Path
+) -> None:
+    def land(folder: Path, rows: pa.Table) -> None:
+        renamed = [
+            "Status" if n == "status" else "SystemModstamp" if n == "system_modstamp" else n
+            for n in rows.column_names
+        ]
+        pq.write_table(rows.rename_columns(renamed), folder / "part-0.parquet")
+
+    report = check_landing(damaged_landing(tiny_settings.landing_dir, tmp_path, "lead", land))
+    problems = sorted(str(problem) for problem in report.problems)
+    assert len(problems) == 2, problems
+    assert "column status: required column is missing; `Status` landed instead" in problems[0]
+    assert (
+        "column system_modstamp: required column is missing; `SystemModstamp` landed instead" in problems[1]
+    )
+    assert all("contract's lower-case name" in problem for problem in problems)
+
+
 def test_a_runaway_csv_field_is_a_problem_naming_the_row(tiny_settings: Settings, tmp_path: Path) -> None:
     """An unclosed quote runs over megabytes: read in bounded lines, reported with its row (not a crash)."""
     rows_landed = []

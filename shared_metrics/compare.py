@@ -73,13 +73,25 @@ def table_differences(name: str, left: pd.DataFrame, right: pd.DataFrame, rtol: 
     return problems
 
 
+def tables_differences(
+    schema: str,
+    first: dict[str, pd.DataFrame],
+    second: dict[str, pd.DataFrame],
+    rtol: float,
+    names: tuple[str, str],
+) -> list[str]:
+    """Every difference between two sets of `schema`'s tables (by table name), the sets named by `names`."""
+    problems = [f"{schema}.{table}: only in {names[0]}" for table in sorted(first.keys() - second.keys())]
+    problems += [f"{schema}.{table}: only in {names[1]}" for table in sorted(second.keys() - first.keys())]
+    for table in sorted(first.keys() & second.keys()):
+        problems += table_differences(f"{schema}.{table}", first[table], second[table], rtol)
+    return problems
+
+
 def warehouse_differences(
     left: Path, right: Path, schema: str, rtol: float, skip: tuple[str, ...] = ()
 ) -> tuple[int, list[str]]:
     """How many tables of `schema` were compared and every difference found."""
     first, second = warehouse_tables(left, schema, skip), warehouse_tables(right, schema, skip)
-    problems = [f"{schema}.{name}: only in {left}" for name in first.keys() - second.keys()]
-    problems += [f"{schema}.{name}: only in {right}" for name in second.keys() - first.keys()]
-    for name in sorted(first.keys() & second.keys()):
-        problems += table_differences(f"{schema}.{name}", first[name], second[name], rtol)
+    problems = tables_differences(schema, first, second, rtol, (str(left), str(right)))
     return len(first.keys() | second.keys()), problems

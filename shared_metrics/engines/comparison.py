@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from shared_metrics.compare import table_differences, warehouse_tables
+from shared_metrics.compare import tables_differences, warehouse_tables
 from shared_metrics.engines import build_arguments
 from shared_metrics.engines.postgres import Server, load_landing, local_server, postgres_tables
 from shared_metrics.engines.spark import ThriftServer, local_thrift_server, spark_tables
@@ -192,8 +192,4 @@ def record_results(leads: int, seed: int, rows: list[dict]) -> None:
 
 def engine_differences(reference: dict, other: dict) -> list[str]:
     """Every way another engine's metrics tables differ from DuckDB's (none when they are equal)."""
-    problems = [f"metrics.{name}: missing" for name in reference.keys() - other.keys()]
-    problems += [f"metrics.{name}: not in DuckDB" for name in other.keys() - reference.keys()]
-    for name in sorted(reference.keys() & other.keys()):
-        problems += table_differences(f"metrics.{name}", reference[name], other[name], RELATIVE_TOLERANCE)
-    return problems
+    return tables_differences("metrics", reference, other, RELATIVE_TOLERANCE, ("DuckDB", "the other engine"))

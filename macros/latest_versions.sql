@@ -2,7 +2,8 @@
     The newest version of each row of `relation`, ranked by `version_column` (deletions win ties, so a
     deleted row never comes back); a version stamped impossibly far ahead never beats a possible one (it is
     kept, and quarantined, only when it is the only one). Adds is_missing_version: landed without a version
-    stamp (quarantined as missing_version_stamp: when it changed, and so which version is newest, is unknown). Rows landed without an id cannot be versioned: all of them are kept, to
+    stamp (quarantined as missing_version_stamp: when it changed, and so which version is newest, is unknown).
+    Rows landed without an id cannot be versioned: all of them are kept, to
     be quarantined as null_id. Adds version_rank (always 1 in the result) for auditing,
     has_conflicting_versions: two different rows landed for the id with the same version (quarantined as
     conflicting_versions, since which one is right cannot be told; exact duplicates are not conflicts),

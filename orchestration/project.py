@@ -2,7 +2,7 @@
 
 from dagster_dbt import DbtProject
 
-from shared_metrics.refresh_mode import PROJECT_INPUTS
+from shared_metrics.refresh_mode import PROJECT_INPUTS, project_files
 from shared_metrics.settings import PROJECT_DIR
 
 dbt_project = DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR)
@@ -13,9 +13,7 @@ def manifest_is_stale() -> bool:
     if not dbt_project.manifest_path.exists():
         return True
     parsed_at = dbt_project.manifest_path.stat().st_mtime
-    inputs = [PROJECT_DIR / name for name in (*PROJECT_INPUTS, "profiles.yml")]
-    files = (f for root in inputs for f in ([root] if root.is_file() else root.rglob("*")) if f.is_file())
-    return any(f.stat().st_mtime > parsed_at for f in files)
+    return any(f.stat().st_mtime > parsed_at for f in project_files((*PROJECT_INPUTS, "profiles.yml")))
 
 
 # Every `dg` command (dev, launch) counts as development and would re-parse the project on each load (seconds

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from pathlib import Path
 
 import duckdb
 import yaml
@@ -17,15 +18,21 @@ PROJECT_INPUTS = ("dbt_project.yml", "models", "macros", "seeds")
 FULL_REFRESH_ENV = "SHARED_METRICS_FULL_REFRESH"
 
 
+def project_files(inputs: tuple[str, ...] = PROJECT_INPUTS) -> list[Path]:
+    """Every file under the given project inputs (files or folders), in a stable order."""
+    files = []
+    for name in inputs:
+        root = PROJECT_DIR / name
+        files += sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+    return files
+
+
 def project_fingerprint() -> str:
     """A digest of every file the warehouse is built from (names and contents)."""
     digest = hashlib.sha256()
-    for name in PROJECT_INPUTS:
-        root = PROJECT_DIR / name
-        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
-        for path in files:
-            digest.update(str(path.relative_to(PROJECT_DIR)).encode())
-            digest.update(path.read_bytes())
+    for path in project_files():
+        digest.update(str(path.relative_to(PROJECT_DIR)).encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 

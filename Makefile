@@ -36,11 +36,12 @@ refresh: setup manifest dagster-home
 rollback: setup
 	$(BIN)/python -m orchestration.cli rollback
 
-## make dagster: the Dagster UI on 127.0.0.1:3000 with the daily schedule and the landing sensor running.
+## make dagster: the Dagster UI on 127.0.0.1:3000 with the daily schedule and the landing sensor running
+## (Ctrl-C or a signal to make stops the webserver, daemon and code servers with it).
 DAGSTER_HOST ?= 127.0.0.1
 DAGSTER_PORT ?= 3000
 dagster: setup manifest dagster-home
-	$(BIN)/dg dev --host $(DAGSTER_HOST) --port $(DAGSTER_PORT)
+	$(BIN)/python -m orchestration.cli dev --host $(DAGSTER_HOST) --port $(DAGSTER_PORT)
 
 ## make dashboard: the leaders' dashboard on http://127.0.0.1:8501 (reads the published warehouse).
 DASHBOARD_HOST ?= 127.0.0.1

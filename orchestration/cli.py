@@ -1,18 +1,24 @@
-"""Refreshes from the command line, through Dagster (`dg launch`), for `make run`, `make refresh` and
-`make rollback`:
+"""Refreshes from the command line, through Dagster (`dg launch`), for `make run`, `make refresh`,
+`make rollback` and `make dagster`:
 
     python -m orchestration.cli run       # demo data if LANDING_DIR is empty, refresh, summary
     python -m orchestration.cli refresh   # one full refresh; exit code 1 names the failing step and tests
     python -m orchestration.cli rollback  # publish the previous version again
+    python -m orchestration.cli dev       # the Dagster UI, schedule and sensor (`dg dev`) for `make dagster`
+
+Each stops everything it started on Ctrl-C, a hang-up or a terminating signal.
 """
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import re
 import signal
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from shared_metrics.landing import LANDED_FILE_PATTERNS
@@ -61,24 +67,81 @@ class Stopped(Exception):
         super().__init__(signal.Signals(signum).name)
 
 
-def _stop_with_signals(process: subprocess.Popen) -> None:
-    """On Ctrl-C, a hang-up or a terminating signal, stop dg and everything it started (its own process group:
-    webserver-less `dg launch`, the run, dbt), which also frees the refresh lock, then raise Stopped."""
-
-    def stop(signum: int, frame: object) -> None:
+def process_tree(root: int) -> list[int]:
+    """`root` and every process descended from it, parents first (Linux: read from /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=STOP_GRACE_SECONDS)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-        except ProcessLookupError:
-            pass
+            text = stat.read_text()
+        except OSError:  # ended meanwhile
+            continue
+        # "pid (command) state ppid ...": the command may hold spaces and parentheses.
+        parent = int(text[text.rindex(")") + 2 :].split()[1])
+        children.setdefault(parent, []).append(int(stat.parent.name))
+    tree, waiting = [], [root]
+    while waiting:
+        pid = waiting.pop(0)
+        tree.append(pid)
+        waiting += children.get(pid, [])
+    return tree
+
+
+def still_running(pids: list[int]) -> list[int]:
+    """The processes of `pids` that have not stopped (a zombie has: only its parent's wait is missing)."""
+    alive = []
+    for pid in pids:
+        try:
+            os.kill(pid, 0)
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (ProcessLookupError, FileNotFoundError):
+            continue
+        if state != "Z":
+            alive.append(pid)
+    return alive
+
+
+def stop_process_tree(process: subprocess.Popen) -> None:
+    """SIGTERM to the process, its process group and every process it started, wherever they are grouped
+    (dg dev starts its webserver, daemon and code servers in sessions of their own); SIGKILL to whatever is
+    still running after STOP_GRACE_SECONDS."""
+    tree = process_tree(process.pid)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    for pid in still_running(tree):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + STOP_GRACE_SECONDS
+    while time.monotonic() < deadline and still_running(tree):
+        with contextlib.suppress(ChildProcessError):
+            process.poll()
+        time.sleep(0.1)
+    for pid in still_running(tree + (process_tree(process.pid) if process.poll() is None else [])):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    process.wait()
+
+
+STOPPING_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+@contextlib.contextmanager
+def stopped_as_a_whole(process: subprocess.Popen) -> Iterator[None]:
+    """Ctrl-C, a hang-up or a terminating signal raise Stopped in the block; before it leaves, the process and
+    everything it started are stopped (which also frees the refresh lock). The stopping happens here, not in
+    the signal handler: a handler that waits for the child while the block waits for it would deadlock."""
+
+    def interrupt(signum: int, frame: object) -> None:
         raise Stopped(signum)
 
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, stop)
+    for signum in STOPPING_SIGNALS:
+        signal.signal(signum, interrupt)
+    try:
+        yield
+    except Stopped:
+        for signum in STOPPING_SIGNALS:  # a second Ctrl-C must not cut the stopping short
+            signal.signal(signum, signal.SIG_IGN)
+        stop_process_tree(process)
+        raise
 
 
 def launch(job: str) -> tuple[int, Path]:
@@ -98,10 +161,10 @@ def launch(job: str) -> tuple[int, Path]:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
-            start_new_session=True,  # stopped as a whole by _stop_with_signals
+            start_new_session=True,  # stopped as a whole by stopped_as_a_whole
         ) as process,
+        stopped_as_a_whole(process),
     ):
-        _stop_with_signals(process)
         assert process.stdout is not None
         for line in process.stdout:
             log.write(line)
@@ -169,7 +232,10 @@ def run() -> None:
                 f"Generating demo data failed.\n{failure_report(log_path)}\nFull log: {log_path}"
             )
     if settings.builds_on_server:
-        print(f"Refreshing through Dagster: build and test every model on the {settings.dbt_target} target.")
+        print(
+            f"Refreshing through Dagster: build and test candidate schemas on the {settings.dbt_target} "
+            "target, then publish them."
+        )
         refresh()
         return
     print("Refreshing through Dagster: build and test a candidate warehouse, then publish it.")
@@ -178,11 +244,37 @@ def run() -> None:
     print(summary(settings.published_warehouse))
 
 
+def dev(host: str, port: int) -> None:
+    """`dg dev` in a session of its own; a signal to this process (or its group, as `make` forwards Ctrl-C)
+    stops its webserver, daemon and code servers too."""
+    with subprocess.Popen(
+        [str(VENV_BIN / "dg"), "dev", "--host", host, "--port", str(port)],
+        cwd=PROJECT_DIR,
+        env=virtualenv_environment(),
+        start_new_session=True,
+    ) as process:
+        try:
+            with stopped_as_a_whole(process):
+                code = process.wait()
+        except Stopped as stop:
+            print(
+                f"Dagster stopped ({stop}): its webserver, daemon and code servers were stopped too.",
+                file=sys.stderr,
+            )
+            raise SystemExit(128 + stop.signum) from None
+    raise SystemExit(code)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m orchestration.cli", description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["run", "refresh", "rollback"])
-    command = parser.parse_args(argv).command
-    if command == "run":
+    parser.add_argument("command", choices=["run", "refresh", "rollback", "dev"])
+    parser.add_argument("--host", default="127.0.0.1", help="dev: the address the UI listens on")
+    parser.add_argument("--port", type=int, default=3000, help="dev: the UI's port")
+    arguments = parser.parse_args(argv)
+    command = arguments.command
+    if command == "dev":
+        dev(arguments.host, arguments.port)
+    elif command == "run":
         try:
             run()
         except Stopped as stop:  # while generating demo data (a refresh reports for itself)

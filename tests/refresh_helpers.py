@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import subprocess
 import sys
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from shared_metrics.compare import warehouse_differences
+from shared_metrics.landing import TABLES
 from shared_metrics.settings import PROJECT_DIR, Settings, virtualenv_environment
 
 TINY_LEADS = 3_000
@@ -67,3 +71,28 @@ def metrics_differences(left: Path, right: Path) -> list[str]:
                 only = sorted(set(before) ^ set(after), key=str)[:4]
                 problems.append(f"metrics.{table} differs (times of the refresh left out), e.g. {only}")
     return problems
+
+
+def landing_with_an_impossible_status_change(source: Path, target: Path) -> None:
+    """A copy (by links) of a landing folder plus one status change ten years before its lead was created,
+    which lead_funnel's test "MQL after creation" rejects."""
+    for table in TABLES:
+        (target / table).mkdir(parents=True)
+        for part in (source / table).glob("*.parquet"):
+            (target / table / part.name).hardlink_to(part)
+    lead = pq.read_table(next((source / "lead").glob("*.parquet")))
+    lead = lead.filter(pa.compute.invert(lead["is_deleted"])).slice(0, 1)
+    bad_change = {
+        "id": ["017BAD000000000001"],
+        "lead_id": [lead["id"][0].as_py()],
+        "field": ["Status"],
+        "old_value": ["Open - Not Contacted"],
+        "new_value": ["Marketing Qualified"],
+        "created_by_id": [None],
+        "created_date": [lead["created_date"][0].as_py() - dt.timedelta(days=3650)],
+        "is_deleted": [False],
+    }
+    pq.write_table(
+        pa.table(bad_change, schema=TABLES["lead_history"].schema),
+        target / "lead_history" / "part-bad.parquet",
+    )

@@ -2,55 +2,37 @@
 
 import datetime as dt
 import json
+import os
+import shutil
 import signal
 import statistics
 import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 from dagster import RunRequest, build_schedule_context, build_sensor_context
-from refresh_helpers import TINY_LEADS, cli_environment, digest, start_cli_refresh
+from refresh_helpers import (
+    TINY_LEADS,
+    cli_environment,
+    digest,
+    landing_with_an_impossible_status_change,
+    start_cli_refresh,
+)
 
 import shared_metrics.publish as publishing
-from orchestration.cli import outcome_for_readers
-from shared_metrics.landing import TABLES
+from orchestration.cli import outcome_for_readers, process_tree, still_running, stop_process_tree
+from shared_metrics.engines import free_local_port
 from shared_metrics.publish import VERSIONS_FOLDER, published_version, query_published
-from shared_metrics.settings import PROJECT_DIR, Settings
+from shared_metrics.settings import PROJECT_DIR, Settings, virtualenv_environment
 
 # Tests that share this module's built warehouse run on one pytest-xdist worker (make test runs two).
 pytestmark = pytest.mark.xdist_group("orchestration")
-
-
-def landing_with_an_impossible_status_change(source: Path, target: Path) -> None:
-    """A copy (by links) of a landing folder plus one status change ten years before its lead was created,
-    which lead_funnel's test "MQL after creation" rejects."""
-    for table in TABLES:
-        (target / table).mkdir(parents=True)
-        for part in (source / table).glob("*.parquet"):
-            (target / table / part.name).hardlink_to(part)
-    lead = pq.read_table(next((source / "lead").glob("*.parquet")))
-    lead = lead.filter(pa.compute.invert(lead["is_deleted"])).slice(0, 1)
-    bad_change = {
-        "id": ["017BAD000000000001"],
-        "lead_id": [lead["id"][0].as_py()],
-        "field": ["Status"],
-        "old_value": ["Open - Not Contacted"],
-        "new_value": ["Marketing Qualified"],
-        "created_by_id": [None],
-        "created_date": [lead["created_date"][0].as_py() - dt.timedelta(days=3650)],
-        "is_deleted": [False],
-    }
-    pq.write_table(
-        pa.table(bad_change, schema=TABLES["lead_history"].schema),
-        target / "lead_history" / "part-bad.parquet",
-    )
 
 
 # Publish a copy of the published warehouse N times, a second apart (versions are named by the second).
@@ -265,3 +247,48 @@ def test_readers_see_no_error_while_the_next_refresh_and_republishes_swap_the_fi
     (PROJECT_DIR / "test-artifacts" / "readers_during_refresh.json").write_text(json.dumps(report, indent=1))
     print(report)
     assert len(list((tiny_settings.warehouse_dir / VERSIONS_FOLDER).glob("*.duckdb"))) <= 3
+
+
+def test_make_dagster_stops_its_webserver_daemon_and_code_servers_on_a_signal_to_its_group(
+    tmp_path: Path,
+) -> None:
+    """`make dagster` (orchestration.cli dev) with the UI up: SIGTERM to its process group, as a service
+    manager or a terminal sends, stops every process it started, wherever they are grouped, and the port."""
+    port = free_local_port()
+    (tmp_path / "dagster").mkdir()
+    shutil.copyfile(PROJECT_DIR / "orchestration" / "dagster.yaml", tmp_path / "dagster" / "dagster.yaml")
+    (tmp_path / "landing").mkdir()  # empty: the landing sensor starts nothing
+    process = subprocess.Popen(
+        [sys.executable, "-m", "orchestration.cli", "dev", "--port", str(port)],
+        cwd=PROJECT_DIR,
+        env=virtualenv_environment(
+            DAGSTER_HOME=str(tmp_path / "dagster"),
+            LANDING_DIR=str(tmp_path / "landing"),
+            WAREHOUSE_DIR=str(tmp_path / "warehouse"),
+        ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        tree = process_tree(process.pid)
+        assert len(tree) >= 4, tree  # the CLI, dg dev, the webserver, the daemon (and code servers)
+        os.killpg(process.pid, signal.SIGTERM)
+        output, _ = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            stop_process_tree(process)
+    assert process.returncode == 128 + signal.SIGTERM, output[-2000:]
+    assert "Dagster stopped (SIGTERM): its webserver, daemon and code servers were stopped too." in output
+    assert not still_running(tree), still_running(tree)
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=2)

@@ -61,7 +61,10 @@ def test_servers_bind_to_localhost_by_default() -> None:
         check=True,
     ).stdout
     assert "--server.address 127.0.0.1" in plan
-    assert re.search(r"dg dev .*(-h|--host) 127\.0\.0\.1", plan), plan
+    assert re.search(r"orchestration\.cli dev --host 127\.0\.0\.1", plan), plan
+    # The CLI hands its host to dg dev, and its own default is the same.
+    source = (PROJECT_DIR / "orchestration" / "cli.py").read_text()
+    assert '"dev", "--host", host' in source and 'add_argument("--host", default="127.0.0.1"' in source
 
 
 @pytest.mark.check

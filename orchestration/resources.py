@@ -6,6 +6,7 @@ from pathlib import Path
 
 from dagster import ConfigurableResource
 
+from shared_metrics.engines import SCHEMA_SUFFIX_ENV
 from shared_metrics.settings import AS_OF_ENV, Settings, as_of_override, load_settings
 
 
@@ -26,11 +27,12 @@ class WarehouseResource(ConfigurableResource):
             load_settings(), landing_dir=Path(self.landing_dir), warehouse_dir=Path(self.warehouse_dir)
         )
 
-    def export_for_dbt(self, candidate: Path | None) -> None:
+    def export_for_dbt(self, candidate: Path | None, schema_suffix: str = "") -> None:
         """dbt runs as a subprocess that inherits this environment: point it at the build target (people's
         default is the read-only published one), these folders and the DuckDB candidate file (server targets
-        have none)."""
+        have none; PostgreSQL builds candidate schemas, named with `schema_suffix`)."""
         os.environ["DBT_TARGET"] = self.settings.dbt_target
+        os.environ[SCHEMA_SUFFIX_ENV] = schema_suffix
         os.environ["LANDING_DIR"] = self.landing_dir
         os.environ["WAREHOUSE_DIR"] = self.warehouse_dir
         if candidate is not None:

@@ -51,17 +51,32 @@ def full_rebuild_reason(settings: Settings) -> str | None:
     now = _as_of()  # first: a SHARED_METRICS_AS_OF that cannot be read stops the refresh before anything else
     if os.environ.get(FULL_REFRESH_ENV, "").lower() in ("1", "true", "yes"):
         return f"{FULL_REFRESH_ENV} is set"
-    if not settings.published_warehouse.exists():
-        return "nothing is published yet"
+    if settings.dbt_target == "spark":
+        return "Spark's Parquet tables cannot delete rows: every refresh there rebuilds them"
     try:
-        with duckdb.connect(str(settings.published_warehouse), read_only=True) as con:
-            built_from = con.execute("select project_fingerprint from meta.publication").fetchone()[0]
-            last_as_of = con.execute("select max(refreshed_at) from metrics.data_quality").fetchone()[0]
+        published = _published_build(settings)
     except duckdb.Error:
         return "the published warehouse does not record what it was built from"
+    if published is None:
+        return "nothing is published yet"
+    built_from, last_as_of = published
     if built_from != project_fingerprint():
         return "the models, macros, seeds or settings changed since the published build"
     settle_days = _settle_days()
     if last_as_of is None or now - last_as_of > dt.timedelta(days=settle_days):
         return f"the last refresh is more than {settle_days} days old (var incremental_settle_days)"
     return None
+
+
+def _published_build(settings: Settings) -> tuple[str, dt.datetime | None] | None:
+    """The published project fingerprint and the as-of of its last refresh; None when nothing is published."""
+    if settings.dbt_target == "postgres":
+        from shared_metrics.engines.postgres import Server, published_build
+
+        return published_build(Server.from_environment())
+    if not settings.published_warehouse.exists():
+        return None
+    with duckdb.connect(str(settings.published_warehouse), read_only=True) as con:
+        built_from = con.execute("select project_fingerprint from meta.publication").fetchone()[0]
+        last_as_of = con.execute("select max(refreshed_at) from metrics.data_quality").fetchone()[0]
+    return built_from, last_as_of

@@ -51,7 +51,7 @@ class Settings:
 
     @property
     def builds_on_server(self) -> bool:
-        """PostgreSQL or Spark: a refresh builds the schemas in place; only DuckDB publishes a file."""
+        """PostgreSQL or Spark: a refresh builds and publishes schemas on the server, not a DuckDB file."""
         return self.dbt_target != "duckdb"
 
     @property

@@ -64,11 +64,12 @@ def run_refresh_in_process(settings: Settings) -> bool:
     from orchestration.assets.warehouse import published_warehouse
     from orchestration.project import dbt_project
     from orchestration.resources import WarehouseResource
+    from shared_metrics.engines import SCHEMA_SUFFIX_ENV
     from shared_metrics.settings import DBT_EXECUTABLE
 
     with pytest.MonkeyPatch.context() as environment:
         # The dbt step exports these.
-        for name in ("DBT_TARGET", "LANDING_DIR", "WAREHOUSE_DIR", "DBT_DUCKDB_PATH"):
+        for name in ("DBT_TARGET", "LANDING_DIR", "WAREHOUSE_DIR", "DBT_DUCKDB_PATH", SCHEMA_SUFFIX_ENV):
             environment.setenv(name, os.environ.get(name, ""))
         result = materialize(
             [*landing_tables, shared_metrics_dbt_assets, published_warehouse],

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from refresh_helpers import landing_with_an_impossible_status_change
 
 from shared_metrics.engines.comparison import (
     AS_OF,
@@ -21,7 +21,7 @@ from shared_metrics.engines.comparison import (
 )
 from shared_metrics.engines.postgres import load_landing, local_server, postgres_tables
 from shared_metrics.landing import TABLES
-from shared_metrics.settings import PROJECT_DIR, VENV_BIN, Settings, virtualenv_environment
+from shared_metrics.settings import Settings
 
 # Tests that share this module's DuckDB reference run on one pytest-xdist worker (make test runs two).
 pytestmark = pytest.mark.xdist_group("engines")
@@ -34,31 +34,36 @@ def reference(tiny_settings: Settings, tmp_path_factory: pytest.TempPathFactory)
     return duckdb_reference(tiny_settings.landing_dir, tmp_path_factory.mktemp("engines"), data_tests=False)
 
 
-def test_a_dagster_refresh_on_postgres_builds_every_metrics_table_equal_to_duckdb(
+def test_postgres_refreshes_publish_only_audited_schemas_and_build_incrementally_equal_to_duckdb(
     tiny_settings: Settings, refresh_in_process, reference: Reference, tmp_path: Path, monkeypatch
 ) -> None:
+    """Write–audit–publish on PostgreSQL through the Dagster assets: a full refresh an hour before the
+    comparison's as-of publishes its schemas; a refresh whose dbt test fails leaves readers every published
+    table as it was (its half-built candidate schemas are never read); the next refresh builds incrementally
+    on what is published and equals DuckDB's full build at the as-of."""
     settings = replace(tiny_settings, warehouse_dir=tmp_path / "warehouse")
+    broken = replace(settings, landing_dir=tmp_path / "broken")
+    landing_with_an_impossible_status_change(settings.landing_dir, broken.landing_dir)
     truth = json.loads((settings.landing_dir / "_truth.json").read_text())["defects"]["tables"]
+    an_hour_earlier = dt.datetime.fromisoformat(AS_OF) - dt.timedelta(hours=1)
     with local_server() as server:
         monkeypatch.setenv("DBT_TARGET", "postgres")
         for name, value in server.environment().items():
             monkeypatch.setenv(name, value)
-        monkeypatch.setenv("SHARED_METRICS_AS_OF", AS_OF)
+        monkeypatch.setenv("SHARED_METRICS_AS_OF", an_hour_earlier.isoformat(sep=" "))
         assert refresh_in_process(settings)
-        # data_quality is an incremental model (the history of landings): one more run of it, as of an hour
-        # earlier, appends its rows on PostgreSQL too (a whole second refresh would cost half a minute).
-        an_hour_earlier = dt.datetime.fromisoformat(AS_OF) - dt.timedelta(hours=1)
-        appended = subprocess.run(
-            [str(VENV_BIN / "dbt"), "run", "--quiet", "--select", "data_quality"],
-            cwd=PROJECT_DIR,
-            env=virtualenv_environment(
-                DBT_PROFILES_DIR=str(PROJECT_DIR), SHARED_METRICS_AS_OF=an_hour_earlier.isoformat(sep=" ")
-            ),
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert appended.returncode == 0, appended.stdout[-2000:]
+        published = postgres_tables(server, "metrics")
+
+        monkeypatch.setenv("SHARED_METRICS_AS_OF", AS_OF)
+        assert not refresh_in_process(broken)
+        after_failure = postgres_tables(server, "metrics")
+        with server.cursor() as cursor:
+            cursor.execute(
+                "select count(*) from information_schema.tables where table_schema = 'metrics__candidate'"
+            )
+            half_built = cursor.fetchone()[0]
+
+        assert refresh_in_process(settings)
         problems = engine_differences(reference.tables, postgres_tables(server, "metrics", SKIPPED_TABLES))
         with server.cursor() as cursor:
             cursor.execute(
@@ -68,12 +73,22 @@ def test_a_dagster_refresh_on_postgres_builds_every_metrics_table_equal_to_duckd
             reconciled = {table: (landed, staged) for table, landed, staged in cursor.fetchall()}
             cursor.execute("select count(distinct refreshed_at) from metrics.data_quality")
             refreshes = cursor.fetchone()[0]
+            cursor.execute(
+                "select (select count(*) from intermediate.int_leads__changed), "
+                "(select count(*) from staging.stg_salesforce__leads)"
+            )
+            recomputed, all_leads = cursor.fetchone()
+            cursor.execute("select nspname from pg_namespace where nspname like '%%\\_\\_%%'")
+            left_over = [name for (name,) in cursor.fetchall()]
+    assert half_built > 0
+    assert not engine_differences(published, after_failure)
     assert len(reference.tables) >= 12
     assert not problems, "\n".join(problems)
-    assert refreshes == 2
+    assert refreshes == 2 and 0 < recomputed < all_leads
     for table, planted in truth.items():
         assert reconciled[table] == (planted["landed"], planted["staged"]), table
-    assert not settings.published_warehouse.exists()  # a server target is built in place, nothing published
+    assert not left_over  # no candidate or previous schemas stay behind a published refresh
+    assert not settings.published_warehouse.exists()  # a server target publishes schemas, not a file
 
 
 def test_spark_builds_every_metrics_table_equal_to_duckdb(

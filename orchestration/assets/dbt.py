@@ -1,5 +1,7 @@
 """Every dbt model and seed as a Dagster asset, every dbt test as an asset check; built into the candidate."""
 
+import datetime as dt
+import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -8,11 +10,21 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.project import dbt_project
 from orchestration.resources import WarehouseResource
-from shared_metrics.engines import build_arguments, prepare_landing
+from shared_metrics.engines import (
+    build_arguments,
+    candidate_schema_suffix,
+    incremental_relations,
+    prepare_candidate_schemas,
+    prepare_landing,
+)
 from shared_metrics.landing_check import require_valid_landing
-from shared_metrics.publish import prepare_candidate, release_refresh_lock
+from shared_metrics.publish import (
+    VERSION_FORMAT,
+    acquire_refresh_lock,
+    prepare_candidate,
+    release_refresh_lock,
+)
 from shared_metrics.refresh_mode import full_rebuild_reason
-from shared_metrics.settings import Settings
 
 
 class SharedMetricsTranslator(DagsterDbtTranslator):
@@ -43,34 +55,30 @@ def shared_metrics_dbt_assets(
     landing = require_valid_landing(settings.landing_dir)
     for file, columns in landing.ignored_columns.items():
         context.log.warning(f"Ignored columns not in the landing contract: {file}: {', '.join(columns)}")
-    if settings.builds_on_server:
-        warehouse.export_for_dbt(candidate=None)
-        yield from _build_on_server(context, dbt, settings)
-        return
     full_rebuild = full_rebuild_reason(settings)
-    candidate = prepare_candidate(settings)
-    warehouse.export_for_dbt(candidate)
-    if full_rebuild:
-        context.log.info(f"Full rebuild into the candidate {candidate}: {full_rebuild}")
-    else:
-        context.log.info(
-            f"Incremental refresh of the candidate {candidate} (a copy of the published warehouse)"
-        )
     try:
+        if settings.builds_on_server:
+            # Candidate schemas on the server, published by published_warehouse.
+            acquire_refresh_lock(settings)
+            context.log.info(prepare_landing(settings.dbt_target, settings.landing_dir))
+            history = incremental_relations(json.loads(dbt_project.manifest_path.read_text()))
+            context.log.info(prepare_candidate_schemas(settings.dbt_target, bool(full_rebuild), history))
+            version = dt.datetime.now(dt.UTC).strftime(VERSION_FORMAT)
+            suffix = candidate_schema_suffix(settings.dbt_target, version)
+            warehouse.export_for_dbt(candidate=None, schema_suffix=suffix)
+        else:
+            candidate = prepare_candidate(settings)
+            warehouse.export_for_dbt(candidate)
+            context.log.info(f"Candidate warehouse: {candidate}")
+        if full_rebuild:
+            context.log.info(f"Full rebuild into the candidate: {full_rebuild}")
+        else:
+            context.log.info("Incremental refresh of the candidate (a copy of what is published)")
         yield from dbt.cli(
-            ["build", "--full-refresh"] if full_rebuild else ["build"], context=context
+            ["build", *(["--full-refresh"] if full_rebuild else []), *build_arguments(settings.dbt_target)],
+            context=context,
         ).stream()
     except BaseException:
         # Nothing will be published: let the next refresh start (a killed process releases it anyway).
         release_refresh_lock(settings)
         raise
-
-
-def _build_on_server(context: AssetExecutionContext, dbt: DbtCliResource, settings: Settings) -> Iterator:
-    """PostgreSQL or Spark (DBT_TARGET): the landing made readable there, then a full build of the server's
-    schemas in place. Unlike DuckDB's candidate file, a failed test leaves the models built before it."""
-    context.log.info(prepare_landing(settings.dbt_target, settings.landing_dir))
-    context.log.info(f"Full build on the {settings.dbt_target} target")
-    yield from dbt.cli(
-        ["build", "--full-refresh", *build_arguments(settings.dbt_target)], context=context
-    ).stream()

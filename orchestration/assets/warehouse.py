@@ -1,13 +1,18 @@
 """The published warehouse: the audited candidate, swapped in atomically."""
 
+import datetime as dt
+
 import duckdb
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from orchestration.assets.dbt import shared_metrics_dbt_assets
 from orchestration.resources import WarehouseResource
 from shared_metrics import readouts
+from shared_metrics.engines import publish_candidate_schemas
 from shared_metrics.markdown import markdown_table
-from shared_metrics.publish import publish, release_refresh_lock
+from shared_metrics.publish import VERSION_FORMAT, publish, release_refresh_lock
+from shared_metrics.refresh_mode import project_fingerprint
+from shared_metrics.settings import Settings
 
 
 @asset(deps=shared_metrics_dbt_assets.keys, group_name="published", kinds={"duckdb"})
@@ -16,8 +21,7 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
     test of the refresh succeeded; replaces the file atomically and keeps earlier versions for rollback."""
     settings = warehouse.settings
     if settings.builds_on_server:
-        context.log.info(f"The {settings.dbt_target} target was built in place: no file to publish")
-        return MaterializeResult(metadata={"target": settings.dbt_target, "published": "in place"})
+        return _publish_schemas(context, settings)
     try:
         publication = publish(settings)
     finally:
@@ -58,3 +62,17 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
 
 def frame_table(frame) -> str:
     return markdown_table(list(frame.columns), frame.values.tolist())
+
+
+def _publish_schemas(context: AssetExecutionContext, settings: Settings) -> MaterializeResult:
+    """PostgreSQL: the audited candidate schemas take the published names in one transaction. Spark: views in
+    the published schemas point at the audited version."""
+    version = dt.datetime.now(dt.UTC).strftime(VERSION_FORMAT)
+    try:
+        version, schemas = publish_candidate_schemas(settings.dbt_target, version, project_fingerprint())
+    finally:
+        release_refresh_lock(settings)
+    context.log.info(f"Published version {version} on {settings.dbt_target}: schemas {', '.join(schemas)}")
+    return MaterializeResult(
+        metadata={"target": settings.dbt_target, "version": version, "schemas": MetadataValue.json(schemas)}
+    )

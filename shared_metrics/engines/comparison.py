@@ -9,6 +9,7 @@ does. Both listen on 127.0.0.1 only.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
 import subprocess
@@ -18,10 +19,25 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shared_metrics.compare import tables_differences, warehouse_tables
-from shared_metrics.engines import build_arguments
-from shared_metrics.engines.postgres import Server, load_landing, local_server, postgres_tables
-from shared_metrics.engines.spark import ThriftServer, local_thrift_server, spark_tables
+from shared_metrics.engines import CANDIDATE_SUFFIX, SCHEMA_SUFFIX_ENV, build_arguments
+from shared_metrics.engines.postgres import (
+    Server,
+    load_landing,
+    local_server,
+    postgres_tables,
+    prepare_candidate_schemas,
+    publish_candidate_schemas,
+)
+from shared_metrics.engines.spark import (
+    ThriftServer,
+    local_thrift_server,
+    publish_version,
+    spark_tables,
+    version_suffix,
+)
 from shared_metrics.markdown import markdown_table
+from shared_metrics.publish import VERSION_FORMAT
+from shared_metrics.refresh_mode import project_fingerprint
 from shared_metrics.settings import DBT_EXECUTABLE, PROJECT_DIR, virtualenv_environment
 
 AS_OF = "2026-11-01 12:00:00"  # one "now" for every engine
@@ -77,7 +93,10 @@ def build_on_postgres(landing: Path, data_tests: bool) -> Iterator[tuple[float, 
         started = time.perf_counter()
         load_landing(landing, server)
         load_seconds = time.perf_counter() - started
-        seconds = dbt_build("postgres", server.environment(), data_tests)
+        prepare_candidate_schemas(server, history=[])
+        environment = {**server.environment(), SCHEMA_SUFFIX_ENV: CANDIDATE_SUFFIX}
+        seconds = dbt_build("postgres", environment, data_tests)
+        publish_candidate_schemas(server, _version(), project_fingerprint())
         yield load_seconds, seconds, lambda: postgres_tables(server, "metrics", SKIPPED_TABLES)
 
 
@@ -85,9 +104,19 @@ def build_on_postgres(landing: Path, data_tests: bool) -> Iterator[tuple[float, 
 def build_on_spark(landing: Path, data_tests: bool) -> Iterator[tuple[float, float, Callable[[], dict]]]:
     """Build over the landing Parquet files (the server reads them by path); as build_on_postgres."""
     with spark_server() as server:
-        environment = {**server.environment(), "LANDING_DIR": str(landing.resolve())}
+        version = _version()
+        environment = {
+            **server.environment(),
+            "LANDING_DIR": str(landing.resolve()),
+            SCHEMA_SUFFIX_ENV: version_suffix(version),
+        }
         seconds = dbt_build("spark", environment, data_tests)
+        publish_version(server, version)  # readers read views onto this version
         yield 0.0, seconds, lambda: spark_tables(server, "metrics", SKIPPED_TABLES)
+
+
+def _version() -> str:
+    return dt.datetime.now(dt.UTC).strftime(VERSION_FORMAT)
 
 
 BUILDERS = {"postgres": build_on_postgres, "spark": build_on_spark}

@@ -5,6 +5,7 @@ the DuckDB engine only)."""
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import pwd
 import shutil
@@ -16,10 +17,12 @@ from pathlib import Path
 
 import duckdb
 
-from shared_metrics.engines import free_local_port
+from shared_metrics.engines import CANDIDATE_SUFFIX, free_local_port
 from shared_metrics.landing import TABLES, glob_literal, sql_literal
 
 SERVER_BIN = Path(os.environ.get("POSTGRES_BIN_DIR", "/usr/lib/postgresql/15/bin"))
+# The published schemas step aside under this name while the candidates take theirs, then go.
+PREVIOUS_SUFFIX = "__previous"
 
 
 @dataclass(frozen=True)
@@ -52,8 +55,9 @@ class Server:
         }
 
     @contextlib.contextmanager
-    def cursor(self) -> Iterator:
-        """A cursor in autocommit mode (psycopg2, the driver dbt-postgres uses)."""
+    def cursor(self, autocommit: bool = True) -> Iterator:
+        """A cursor (psycopg2, the driver dbt-postgres uses): in autocommit mode, or in one transaction that
+        commits when the block ends and rolls back when it raises."""
         import psycopg2
 
         connection = psycopg2.connect(
@@ -63,12 +67,14 @@ class Server:
             password=self.password or None,
             dbname=self.database,
         )
-        connection.autocommit = True
+        connection.autocommit = autocommit
         try:
             with connection.cursor() as cursor:
                 yield cursor
+            if not autocommit:
+                connection.commit()
         finally:
-            connection.close()
+            connection.close()  # without a commit: rolled back
 
 
 def _as_server_user(command: list[str]) -> list[str]:
@@ -173,3 +179,75 @@ def postgres_tables(server: Server, schema: str, skip: tuple[str, ...] = ()) -> 
             columns = [d.name for d in cursor.description]
             tables[name] = in_fixed_order(pd.DataFrame(cursor.fetchall(), columns=columns))
     return tables
+
+
+def published_build(server: Server) -> tuple[str, dt.datetime | None] | None:
+    """What the published schemas were built from and the as-of of their last refresh (the newest
+    data_quality row), or None when nothing was published on this server."""
+    with server.cursor() as cursor:
+        cursor.execute("select to_regclass('meta.publication') is not null")
+        if not cursor.fetchone()[0]:
+            return None
+        cursor.execute("select project_fingerprint from meta.publication")
+        fingerprint = cursor.fetchone()[0]
+        cursor.execute("select to_regclass('metrics.data_quality') is not null")
+        if not cursor.fetchone()[0]:
+            return fingerprint, None
+        cursor.execute("select max(refreshed_at) from metrics.data_quality")
+        return fingerprint, cursor.fetchone()[0]
+
+
+def _schemas_ending(cursor, suffix: str) -> list[str]:
+    cursor.execute(
+        "select nspname from pg_namespace where right(nspname, %s) = %s order by 1", [len(suffix), suffix]
+    )
+    return [name for (name,) in cursor.fetchall()]
+
+
+def prepare_candidate_schemas(server: Server, history: list[tuple[str, str]]) -> list[str]:
+    """Write: the leftovers of a failed refresh dropped, then each table in `history` (schema, table: the
+    incremental models an incremental refresh builds on) copied from the published schema into its candidate
+    schema. Readers keep reading the published schemas all the while. Returns the tables copied."""
+    copied = []
+    with server.cursor() as cursor:
+        for leftover in _schemas_ending(cursor, CANDIDATE_SUFFIX):
+            cursor.execute(f'drop schema "{leftover}" cascade')
+        for schema, table in history:
+            cursor.execute("select to_regclass(%s) is not null", [f'"{schema}"."{table}"'])
+            if not cursor.fetchone()[0]:
+                continue
+            candidate = schema + CANDIDATE_SUFFIX
+            cursor.execute(f'create schema if not exists "{candidate}"')
+            cursor.execute(f'create table "{candidate}"."{table}" (like "{schema}"."{table}" including all)')
+            cursor.execute(f'insert into "{candidate}"."{table}" select * from "{schema}"."{table}"')
+            copied.append(f"{schema}.{table}")
+    return copied
+
+
+def publish_candidate_schemas(server: Server, version: str, fingerprint: str) -> list[str]:
+    """Publish: in one transaction every audited candidate schema takes its published name (the published
+    one steps aside) and meta.publication records the version; readers see the old schemas or the new ones,
+    never a mix. Views follow the renamed tables (PostgreSQL binds them by identity). The old schemas are
+    dropped afterwards. Returns the published schemas."""
+    with server.cursor(autocommit=False) as cursor:
+        candidates = _schemas_ending(cursor, CANDIDATE_SUFFIX)
+        if not candidates:
+            raise RuntimeError(f"No candidate schemas on {server.host}:{server.port}/{server.database}.")
+        published = [name.removesuffix(CANDIDATE_SUFFIX) for name in candidates]
+        for candidate, name in zip(candidates, published, strict=True):
+            cursor.execute(f'drop schema if exists "{name}{PREVIOUS_SUFFIX}" cascade')
+            cursor.execute("select 1 from pg_namespace where nspname = %s", [name])
+            if cursor.fetchone():
+                cursor.execute(f'alter schema "{name}" rename to "{name}{PREVIOUS_SUFFIX}"')
+            cursor.execute(f'alter schema "{candidate}" rename to "{name}"')
+        cursor.execute("create schema if not exists meta")
+        cursor.execute("drop table if exists meta.publication")
+        cursor.execute(
+            "create table meta.publication as select %s::text as version, "
+            "(now() at time zone 'utc')::timestamp(0) as published_at, %s::text as project_fingerprint",
+            [version, fingerprint],
+        )
+    with server.cursor() as cursor:  # waits for readers still in a query on an old schema
+        for previous in _schemas_ending(cursor, PREVIOUS_SUFFIX):
+            cursor.execute(f'drop schema "{previous}" cascade')
+    return published

@@ -169,3 +169,74 @@ def spark_tables(server: ThriftServer, schema: str, skip: tuple[str, ...] = ()) 
             columns = [d[0] for d in cursor.description]
             tables[name] = in_fixed_order(pd.DataFrame(cursor.fetchall(), columns=columns))
     return tables
+
+
+# A refresh on Spark builds every schema as <schema>__v<version> (SHARED_METRICS_SCHEMA_SUFFIX): Parquet
+# tables cannot be swapped in one transaction, so readers read views in the published schemas that point at
+# one version.
+VERSION_MARK = "__v"
+
+
+def version_suffix(version: str) -> str:
+    """The schema suffix of one refresh's tables (Spark names databases in lower case)."""
+    return f"{VERSION_MARK}{version.lower()}"
+
+
+def _databases(cursor) -> list[str]:
+    cursor.execute("show databases")
+    return [row[0] for row in cursor.fetchall()]
+
+
+def _relations(cursor, database: str) -> list[str]:
+    cursor.execute(f"show tables in `{database}`")
+    return sorted(row[1] for row in cursor.fetchall() if not row[2])  # namespace, name, is_temporary
+
+
+def newest_built_version(server: ThriftServer) -> str:
+    with server.cursor() as cursor:
+        versions = [name.rsplit(VERSION_MARK, 1)[1] for name in _databases(cursor) if VERSION_MARK in name]
+    if not versions:
+        raise RuntimeError(f"No versioned schemas on {server.host}:{server.port}: nothing was built.")
+    return max(versions)
+
+
+def publish_version(server: ThriftServer, version: str) -> list[str]:
+    """Point the published schemas at one audited version: a view per table or view of that version (and none
+    for what it no longer has), meta.publication naming it. Each view switches at once; the version before
+    stays for readers still in a query, older and half-built versions are dropped. Returns the schemas."""
+    suffix = version_suffix(version)
+    published = []
+    with server.cursor() as cursor:
+        databases = _databases(cursor)
+        built = [name for name in databases if name.endswith(suffix)]
+        if not built:
+            raise RuntimeError(f"No schemas of version {version} on {server.host}:{server.port}.")
+        previous = None
+        if "meta" in databases and "publication" in _relations(cursor, "meta"):
+            cursor.execute("select version from meta.publication")
+            previous = cursor.fetchone()[0]
+        for versioned in built:
+            schema = versioned.removesuffix(suffix)
+            cursor.execute(f"create database if not exists `{schema}`")
+            relations = _relations(cursor, versioned)
+            cursor.execute(f"show views in `{schema}`")
+            views = {row[1] for row in cursor.fetchall() if not row[2]}
+            for table in set(_relations(cursor, schema)) - views:  # built in place by an earlier release
+                cursor.execute(f"drop table `{schema}`.`{table}`")
+            for relation in relations:
+                source = f"`{versioned}`.`{relation}`"
+                cursor.execute(f"create or replace view `{schema}`.`{relation}` as select * from {source}")
+            for gone in views - set(relations):
+                cursor.execute(f"drop view if exists `{schema}`.`{gone}`")
+            published.append(schema)
+        cursor.execute("create database if not exists meta")
+        cursor.execute("drop table if exists meta.publication")
+        cursor.execute(
+            f"create table meta.publication as select '{version}' as version, "
+            "current_timestamp() as published_at"
+        )
+        kept = {suffix} | ({version_suffix(previous)} if previous else set())
+        for name in databases:
+            if VERSION_MARK in name and not any(name.endswith(k) for k in kept):
+                cursor.execute(f"drop database if exists `{name}` cascade")
+    return published

@@ -272,6 +272,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=3000, help="dev: the UI's port")
     arguments = parser.parse_args(argv)
     command = arguments.command
+    # Whatever this starts writes files for this account only (Dagster's run storage and compute logs, dbt's
+    # logs), as the warehouse and refresh logs are.
+    os.umask(os.umask(0) | 0o077)
     if command == "dev":
         dev(arguments.host, arguments.port)
     elif command == "run":

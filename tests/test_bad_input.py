@@ -217,6 +217,8 @@ def test_a_refresh_on_bad_input_fails_naming_the_problem_and_keeps_the_published
     assert digest(published_tiny.published_warehouse) == before
     log = Path(re.search(r"Full log: (\S+)", output).group(1))  # private to the account, like the warehouse
     assert (stat.S_IMODE(log.stat().st_mode), stat.S_IMODE(log.parent.stat().st_mode)) == (0o600, 0o700)
+    dagster_files = list((broken.warehouse_dir.parent / "dagster").rglob("*"))  # DAGSTER_HOME of the refresh
+    assert dagster_files and not [f for f in dagster_files if f.stat().st_mode & 0o077], dagster_files
 
 
 def test_csv_extracts_with_extra_columns_are_read_and_bad_rows_quarantined_with_reasons(

@@ -160,8 +160,62 @@ def test_stage_conversion_in_the_landed_history_matches_the_planted_rates(
         assert abs(observed - planted) <= tolerance, (stage, observed, planted, tolerance)
 
 
+def test_opportunities_advance_through_stages_at_the_planted_rates_and_durations(
+    small_landing: Path, small_truth: dict
+) -> None:
+    """Per segment and open stage, the drawn advances match the planted probabilities within sampling error;
+    reading the landed stage history naively recovers the truth's counts and median days in stage."""
+    rows = small_truth["opportunity_stages"]
+    assert len(rows) == 15 and all(r["left"] > 100 for r in rows)
+    for row in rows:
+        variance = row["expected_advanced"] * (1 - row["expected_advanced"] / row["left"])
+        assert abs(row["advanced"] - row["expected_advanced"]) <= 4 * math.sqrt(variance) + 1, row
+    cutoff = small_truth["generator"]["mature_cohorts_created_before"]
+    landed = duckdb.sql(
+        f"""
+        with opportunities as (
+            select distinct id from read_parquet('{small_landing}/opportunity/*.parquet')
+            where id is not null and not is_deleted and created_date < '{cutoff}'
+        ),
+        stage_rows as (
+            select distinct opportunity_id, stage_name, created_date
+            from read_parquet('{small_landing}/opportunity_history/*.parquet')
+            where not is_deleted and opportunity_id in (select id from opportunities)
+                and created_date < '2100-01-01'
+        ),
+        ordered as (
+            select *, lead(stage_name) over stay as next_stage, lead(created_date) over stay as left_at
+            from stage_rows
+            window stay as (partition by opportunity_id order by created_date)
+        )
+        select
+            stage_name,
+            count(*) filter (where left_at is not null),
+            count(*) filter (where left_at is not null and next_stage <> 'Closed Lost'),
+            median(date_diff('second', created_date, left_at) / 86400.0)
+        from ordered
+        where stage_name not like 'Closed%'
+        group by stage_name
+        """
+    ).fetchall()
+    for stage, left, advanced, median_days in landed:
+        truth = [r for r in rows if r["stage"] == stage]
+        assert left == pytest.approx(sum(r["left"] for r in truth), rel=0.03), stage
+        assert advanced == pytest.approx(sum(r["advanced"] for r in truth), rel=0.03), stage
+        medians = sorted(r["median_days_in_stage"] for r in truth)
+        assert medians[0] - 1 <= median_days <= medians[-1] + 1, (stage, median_days, medians)
+    assert len(landed) == 5
+
+
 def test_truth_file_is_json_with_every_section(small_landing: Path) -> None:
     truth = json.loads((small_landing / TRUTH_FILE).read_text())
-    assert set(truth) >= {"generator", "stage_conversion", "sales_sla", "campaigns", "defects"}
+    assert set(truth) >= {
+        "generator",
+        "stage_conversion",
+        "opportunity_stages",
+        "sales_sla",
+        "campaigns",
+        "defects",
+    }
     assert len(truth["sales_sla"]["reps"]) >= 36
     assert all(0 < r["p_first_touch_within_target_if_touched"] < 1 for r in truth["sales_sla"]["reps"])

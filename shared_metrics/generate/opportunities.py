@@ -80,22 +80,45 @@ def draw_opportunities(world: World, rng: np.random.Generator, leads: Leads, bas
         mask = segment == s
         amount[mask] = np.round(median * np.exp(rng.normal(0.0, sigma, int(mask.sum()))), -2)
 
-    # Stage history: open stages at even steps of the cycle (lost deals may close early), then the close.
+    # Stage history: every open stage in order for deals that will be won; deals that will be lost advance
+    # stage by stage with their segment's planted probability and are lost where they stop. Each visited stage
+    # takes its segment's planted share of the cycle (with noise), then the deal closes.
+    advances = rng.random((n_opp, len(OPEN_STAGES) - 1)) < P.LOST_DEAL_ADVANCE_BY_SEGMENT[segment]
     stages_before_close = np.where(
-        is_won_eventually, len(OPEN_STAGES), rng.integers(1, len(OPEN_STAGES) + 1, n_opp)
+        is_won_eventually, len(OPEN_STAGES), 1 + np.cumprod(advances, axis=1).sum(axis=1)
     )
     row_opp = np.repeat(np.arange(n_opp), stages_before_close + 1)
-    step = np.arange(len(row_opp)) - np.repeat(
-        np.cumsum(stages_before_close + 1) - stages_before_close - 1, stages_before_close + 1
-    )
+    first_row = np.cumsum(stages_before_close + 1) - stages_before_close - 1
+    step = np.arange(len(row_opp)) - np.repeat(first_row, stages_before_close + 1)
     steps = stages_before_close[row_opp]
     is_close_row = step == steps
-    row_time = created[row_opp] + (cycle[row_opp] * step) // np.maximum(steps, 1)
+    weight = np.where(
+        is_close_row,
+        0.0,
+        P.STAGE_TIME_WEIGHT_BY_SEGMENT[segment[row_opp], np.minimum(step, len(OPEN_STAGES) - 1)]
+        * np.exp(rng.normal(0.0, P.STAGE_TIME_NOISE_SIGMA, len(row_opp))),
+    )
+    weight_through = np.cumsum(weight)
+    start_offset = np.repeat(weight_through[first_row] - weight[first_row], stages_before_close + 1)
+    weight_before = weight_through - weight - start_offset
+    weight_total = np.bincount(row_opp, weights=weight, minlength=n_opp)
+    row_time = created[row_opp] + (cycle[row_opp] * (weight_before / weight_total[row_opp])).astype(np.int64)
+    row_time = np.where(is_close_row, created[row_opp] + cycle[row_opp], row_time)
     row_stage = np.where(
         is_close_row,
         np.where(is_won_eventually[row_opp], "Closed Won", "Closed Lost"),
         np.array(OPEN_STAGES, dtype=object)[np.minimum(step, len(OPEN_STAGES) - 1)],
     ).astype(object)
+    stage_sums = _planted_stage_sums(
+        world,
+        segment[row_opp],
+        created[row_opp],
+        step,
+        row_time,
+        is_close_row,
+        row_stage,
+        is_won_eventually[row_opp],
+    )
     first_amount = np.round(amount * rng.uniform(0.7, 1.1, n_opp), -2)
     row_amount = np.where(step == 0, first_amount[row_opp], amount[row_opp])
     row_keep = row_time <= as_of
@@ -191,4 +214,46 @@ def draw_opportunities(world: World, rng: np.random.Generator, leads: Leads, bas
             "created": created[roles_opp],
         },
         "contact_for_influence": {"contact": extra_contact, "opportunity_created": created[extra_opp]},
+        "stage_sums": stage_sums,
+    }
+
+
+# Days in stage are counted in bins this wide (half a day), up to DAYS_IN_STAGE_BINS: medians from the sums.
+DAYS_IN_STAGE_BIN = 0.5
+DAYS_IN_STAGE_BINS = 1500
+
+
+def _planted_stage_sums(
+    world: World,
+    segment: np.ndarray,
+    created: np.ndarray,
+    step: np.ndarray,
+    time: np.ndarray,
+    is_close_row: np.ndarray,
+    stage: np.ndarray,
+    will_be_won: np.ndarray,
+) -> dict:
+    """Per segment and open stage (over the rows of the drawn stage history, in order per opportunity):
+    opportunities of mature cohorts that left the stage by the as-of, how many advanced (to a later stage or
+    won, not lost), the sum of their planted probabilities of advancing, and a histogram of their days in the
+    stage."""
+    is_open_row = ~is_close_row
+    next_time = np.append(time[1:], NO_TIME)
+    next_stage = np.append(stage[1:], "")
+    left = is_open_row & (next_time <= world.as_of) & (created < world.mature_before)
+    advanced = left & (next_stage != "Closed Lost")
+    lost_rate = np.hstack([P.LOST_DEAL_ADVANCE_BY_SEGMENT, np.zeros((len(P.SEGMENTS), 1))])
+    cell_stage = np.minimum(step, len(OPEN_STAGES) - 1)
+    planted = np.where(will_be_won, 1.0, lost_rate[segment, cell_stage])
+    cell = segment * len(OPEN_STAGES) + cell_stage
+    cells = len(P.SEGMENTS) * len(OPEN_STAGES)
+    days = (next_time - time) / DAY
+    day_bin = np.minimum((days / DAYS_IN_STAGE_BIN).astype(np.int64), DAYS_IN_STAGE_BINS - 1)
+    histogram = np.zeros((cells, DAYS_IN_STAGE_BINS), dtype=np.int64)
+    np.add.at(histogram, (cell[left], day_bin[left]), 1)
+    return {
+        "left": np.bincount(cell[left], minlength=cells),
+        "advanced": np.bincount(cell[advanced], minlength=cells),
+        "expected_advanced": np.bincount(cell[left], weights=planted[left], minlength=cells),
+        "days_histogram": histogram,
     }

@@ -161,3 +161,24 @@ def stage_rate_table() -> dict[str, np.ndarray]:
         stage: np.minimum(np.outer(STAGE_RATE_BY_SOURCE[stage], STAGE_MULTIPLIER_BY_SEGMENT[stage]), 0.95)
         for stage in STAGES[1:]
     }
+
+
+# Opportunities (generate/opportunities.py). A deal that will be lost advances past each open stage but the
+# last (Prospecting, Qualification, Needs Analysis, Proposal/Price Quote) with these probabilities per segment
+# (rows: SMB, Mid-Market, Enterprise) and is lost where it stops; a deal that will be won passes every stage.
+LOST_DEAL_ADVANCE_BY_SEGMENT = np.array(
+    [
+        [0.55, 0.50, 0.45, 0.40],
+        [0.65, 0.55, 0.50, 0.45],
+        [0.75, 0.65, 0.55, 0.50],
+    ]
+)
+# Each open stage's share of a deal's cycle: relative weights per segment, times lognormal noise (this sigma).
+STAGE_TIME_WEIGHT_BY_SEGMENT = np.array(
+    [
+        [1.0, 1.5, 2.0, 2.5, 1.5],
+        [1.0, 2.0, 3.0, 3.0, 2.0],
+        [1.5, 3.0, 4.0, 3.5, 3.0],
+    ]
+)
+STAGE_TIME_NOISE_SIGMA = 0.35

@@ -11,6 +11,7 @@ import pyarrow as pa
 from shared_metrics.generate import parameters as P
 from shared_metrics.generate.defects import TableStats
 from shared_metrics.generate.funnel import DISPOSITIONS, NO_TIME, REACHED, Leads
+from shared_metrics.generate.opportunities import DAYS_IN_STAGE_BIN, OPEN_STAGES
 from shared_metrics.generate.reference import CAMPAIGN_TYPES, TERRITORIES, World
 from shared_metrics.generate.scoring import lead_scores
 from shared_metrics.generate.text import TITLES, sf_ids
@@ -112,6 +113,11 @@ def campaign_cost_to_date(campaigns: pa.Table, as_of: dt.date) -> np.ndarray:
 
 
 NOTES = {
+    "opportunity_stages": (
+        "Opportunities of mature cohorts that left an open stage by the as-of (left), how many advanced to a "
+        "later stage or were won (advanced), the sum of their planted probabilities of advancing "
+        "(expected_advanced), and their median days in the stage (to the half day)."
+    ),
     "stage_conversion": (
         "Leads in mature, non-deleted cohorts that reached from_stage (entered) and the sum "
         "of their planted probabilities of reaching to_stage (expected_converted)."
@@ -154,6 +160,7 @@ def planted_truth(
         },
         "notes": NOTES,
         "stage_conversion": _stage_conversion_rows(chunks),
+        "opportunity_stages": _opportunity_stage_rows(chunks),
         "sales_sla": {
             "first_touch_target_minutes": P.SLA_FIRST_TOUCH_TARGET_MINUTES,
             "min_attempts": P.SLA_MIN_ATTEMPTS,
@@ -197,6 +204,38 @@ def _stage_conversion_rows(chunks: list[dict]) -> list[dict]:
                     "expected_converted": round(float(expected[cell]), 6),
                 }
             )
+    return rows
+
+
+def _opportunity_stage_rows(chunks: list[dict]) -> list[dict]:
+    """Per segment and open stage, over opportunities of mature cohorts: how many left the stage by the as-of,
+    how many of them advanced (a later stage or won), the expected number from the planted probabilities (1
+    for deals drawn to be won, the segment's LOST_DEAL_ADVANCE_BY_SEGMENT for the others), and the median days
+    in the stage (to the half day)."""
+    sums = {
+        key: sum(chunk["opportunity_stage_sums"][key] for chunk in chunks)
+        for key in ("left", "advanced", "expected_advanced", "days_histogram")
+    }
+    # A deal drawn to be lost never advances past the last open stage.
+    lost_deal_advance = np.hstack([P.LOST_DEAL_ADVANCE_BY_SEGMENT, np.zeros((len(P.SEGMENTS), 1))])
+    rows = []
+    for cell, histogram in enumerate(sums["days_histogram"]):
+        segment, stage = divmod(cell, len(OPEN_STAGES))
+        left = int(sums["left"][cell])
+        median_bin = int(np.searchsorted(np.cumsum(histogram), (left + 1) / 2)) if left else None
+        rows.append(
+            {
+                "segment": P.SEGMENTS[segment],
+                "stage": OPEN_STAGES[stage],
+                "left": left,
+                "advanced": int(sums["advanced"][cell]),
+                "expected_advanced": round(float(sums["expected_advanced"][cell]), 6),
+                "lost_deal_advance_rate": float(lost_deal_advance[segment, stage]),
+                "median_days_in_stage": (
+                    None if median_bin is None else (median_bin + 0.5) * DAYS_IN_STAGE_BIN
+                ),
+            }
+        )
     return rows
 
 

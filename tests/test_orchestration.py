@@ -26,6 +26,7 @@ from refresh_helpers import (
 )
 
 import shared_metrics.publish as publishing
+from orchestration.assets.dbt import DBT_RUN_FOLDERS_KEPT, prune_run_folders
 from orchestration.cli import outcome_for_readers, process_tree, still_running, stop_process_tree
 from shared_metrics.engines import free_local_port
 from shared_metrics.publish import VERSIONS_FOLDER, published_version, query_published
@@ -112,6 +113,9 @@ def test_all_assets_materialize_in_process_and_publish_with_a_version(tiny_templ
     rows = query_published(tiny_template, "select count(*) as n from metrics.lead_funnel")["n"][0]
     assert rows > TINY_LEADS * 0.9
     assert not (tiny_template.warehouse_dir / "candidate").exists()
+    # Each dbt invocation's own target folder: only the newest few stay (two workers may be refreshing).
+    run_folders = list((PROJECT_DIR / "target").glob("shared_metrics_dbt_assets-*"))
+    assert 0 < len(run_folders) <= DBT_RUN_FOLDERS_KEPT + 2
 
 
 def test_a_failing_dbt_test_blocks_publish_and_the_cli_names_the_failing_step_and_test(
@@ -292,3 +296,16 @@ def test_make_dagster_stops_its_webserver_daemon_and_code_servers_on_a_signal_to
     assert not still_running(tree), still_running(tree)
     with pytest.raises(OSError):
         urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=2)
+
+
+@pytest.mark.check
+def test_only_the_newest_dbt_run_folders_are_kept(tmp_path: Path) -> None:
+    folders = []
+    for age in range(DBT_RUN_FOLDERS_KEPT + 5, 0, -1):  # oldest first
+        folder = tmp_path / f"shared_metrics_dbt_assets-run{age:03d}-x"
+        folder.mkdir()
+        os.utime(folder, (time.time() - age * 60, time.time() - age * 60))
+        folders.append(folder)
+    (tmp_path / "compiled").mkdir()  # dbt's own folders stay
+    prune_run_folders(folders[-1])
+    assert sorted(tmp_path.iterdir()) == sorted([tmp_path / "compiled", *folders[-DBT_RUN_FOLDERS_KEPT:]])

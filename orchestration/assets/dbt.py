@@ -2,7 +2,9 @@
 
 import datetime as dt
 import json
+import shutil
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey
@@ -74,11 +76,31 @@ def shared_metrics_dbt_assets(
             context.log.info(f"Full rebuild into the candidate: {full_rebuild}")
         else:
             context.log.info("Incremental refresh of the candidate (a copy of what is published)")
-        yield from dbt.cli(
+        invocation = dbt.cli(
             ["build", *(["--full-refresh"] if full_rebuild else []), *build_arguments(settings.dbt_target)],
             context=context,
-        ).stream()
+        )
+        try:
+            yield from invocation.stream()
+        finally:
+            prune_run_folders(invocation.target_path)
     except BaseException:
         # Nothing will be published: let the next refresh start (a killed process releases it anyway).
         release_refresh_lock(settings)
         raise
+
+
+# dagster-dbt gives every dbt invocation a target folder of its own (~20 MB of manifest, compiled SQL and run
+# results): the newest few are kept for looking into a refresh, older ones go.
+DBT_RUN_FOLDERS_KEPT = 10
+
+
+def prune_run_folders(current: Path) -> None:
+    """Remove all but the DBT_RUN_FOLDERS_KEPT newest run folders beside `current` (named <op>-<run>-<id>)."""
+    prefix = current.name.split("-")[0]
+    folders = sorted(
+        (f for f in current.parent.glob(f"{prefix}-*") if f.is_dir()), key=lambda f: f.stat().st_mtime
+    )
+    for folder in folders[:-DBT_RUN_FOLDERS_KEPT]:
+        if folder != current:
+            shutil.rmtree(folder, ignore_errors=True)

@@ -48,6 +48,11 @@ class Publication:
     path: Path
 
 
+def version_now() -> str:
+    """The version name of something published now (to the second)."""
+    return dt.datetime.now(dt.UTC).strftime(VERSION_FORMAT)
+
+
 def candidate_path(settings: Settings) -> Path:
     # Same file name as the published file: DuckDB names the catalog after the file, and views keep it.
     return settings.warehouse_dir / CANDIDATE_FOLDER / PUBLISHED_FILE_NAME

@@ -1,6 +1,5 @@
 """Every dbt model and seed as a Dagster asset, every dbt test as an asset check; built into the candidate."""
 
-import datetime as dt
 import json
 import shutil
 from collections.abc import Iterator, Mapping
@@ -21,10 +20,10 @@ from shared_metrics.engines import (
 )
 from shared_metrics.landing_check import require_valid_landing
 from shared_metrics.publish import (
-    VERSION_FORMAT,
     acquire_refresh_lock,
     prepare_candidate,
     release_refresh_lock,
+    version_now,
 )
 from shared_metrics.refresh_mode import full_rebuild_reason
 
@@ -65,8 +64,7 @@ def shared_metrics_dbt_assets(
             context.log.info(prepare_landing(settings.dbt_target, settings.landing_dir))
             history = incremental_relations(json.loads(dbt_project.manifest_path.read_text()))
             context.log.info(prepare_candidate_schemas(settings.dbt_target, bool(full_rebuild), history))
-            version = dt.datetime.now(dt.UTC).strftime(VERSION_FORMAT)
-            suffix = candidate_schema_suffix(settings.dbt_target, version)
+            suffix = candidate_schema_suffix(settings.dbt_target, version_now())
             warehouse.export_for_dbt(candidate=None, schema_suffix=suffix)
         else:
             candidate = prepare_candidate(settings)

@@ -1,7 +1,5 @@
 """The published warehouse: the audited candidate, swapped in atomically."""
 
-import datetime as dt
-
 import duckdb
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
@@ -10,7 +8,7 @@ from orchestration.resources import WarehouseResource
 from shared_metrics import readouts
 from shared_metrics.engines import publish_candidate_schemas
 from shared_metrics.markdown import markdown_table
-from shared_metrics.publish import VERSION_FORMAT, publish, release_refresh_lock
+from shared_metrics.publish import publish, release_refresh_lock, version_now
 from shared_metrics.refresh_mode import project_fingerprint
 from shared_metrics.settings import Settings
 
@@ -67,7 +65,7 @@ def frame_table(frame) -> str:
 def _publish_schemas(context: AssetExecutionContext, settings: Settings) -> MaterializeResult:
     """PostgreSQL: the audited candidate schemas take the published names in one transaction. Spark: views in
     the published schemas point at the audited version."""
-    version = dt.datetime.now(dt.UTC).strftime(VERSION_FORMAT)
+    version = version_now()
     try:
         version, schemas = publish_candidate_schemas(settings.dbt_target, version, project_fingerprint())
     finally:

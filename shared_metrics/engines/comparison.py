@@ -9,7 +9,6 @@ does. Both listen on 127.0.0.1 only.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 import os
 import subprocess
@@ -36,7 +35,7 @@ from shared_metrics.engines.spark import (
     version_suffix,
 )
 from shared_metrics.markdown import markdown_table
-from shared_metrics.publish import VERSION_FORMAT
+from shared_metrics.publish import version_now
 from shared_metrics.refresh_mode import project_fingerprint
 from shared_metrics.settings import DBT_EXECUTABLE, PROJECT_DIR, virtualenv_environment
 
@@ -96,7 +95,7 @@ def build_on_postgres(landing: Path, data_tests: bool) -> Iterator[tuple[float, 
         prepare_candidate_schemas(server, history=[])
         environment = {**server.environment(), SCHEMA_SUFFIX_ENV: CANDIDATE_SUFFIX}
         seconds = dbt_build("postgres", environment, data_tests)
-        publish_candidate_schemas(server, _version(), project_fingerprint())
+        publish_candidate_schemas(server, version_now(), project_fingerprint())
         yield load_seconds, seconds, lambda: postgres_tables(server, "metrics", SKIPPED_TABLES)
 
 
@@ -104,7 +103,7 @@ def build_on_postgres(landing: Path, data_tests: bool) -> Iterator[tuple[float, 
 def build_on_spark(landing: Path, data_tests: bool) -> Iterator[tuple[float, float, Callable[[], dict]]]:
     """Build over the landing Parquet files (the server reads them by path); as build_on_postgres."""
     with spark_server() as server:
-        version = _version()
+        version = version_now()
         environment = {
             **server.environment(),
             "LANDING_DIR": str(landing.resolve()),
@@ -113,10 +112,6 @@ def build_on_spark(landing: Path, data_tests: bool) -> Iterator[tuple[float, flo
         seconds = dbt_build("spark", environment, data_tests)
         publish_version(server, version)  # readers read views onto this version
         yield 0.0, seconds, lambda: spark_tables(server, "metrics", SKIPPED_TABLES)
-
-
-def _version() -> str:
-    return dt.datetime.now(dt.UTC).strftime(VERSION_FORMAT)
 
 
 BUILDERS = {"postgres": build_on_postgres, "spark": build_on_spark}

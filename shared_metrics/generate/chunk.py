@@ -417,12 +417,7 @@ def generate_chunk(world: World, chunk: int, n_leads: int, landing_dir: Path) ->
     for offset, (name, columns) in enumerate(tables.items()):
         landed, stats[name] = land(name, pa.table(columns), rng, junk_id_start(chunk) + offset * 10_000_000)
         write_part(landing_dir, name, chunk, landed)
-    return {
-        "stats": stats,
-        "rep_sums": rep_expectations,
-        "opportunity_stage_sums": opps["stage_sums"],
-        **chunk_sums(world, leads, members),
-    }
+    return {"stats": stats, "rep_sums": rep_expectations, **chunk_sums(world, leads, members, opps)}
 
 
 def write_part(landing_dir: Path, table: str, part: int, data: pa.Table) -> None:

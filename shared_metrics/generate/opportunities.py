@@ -109,24 +109,15 @@ def draw_opportunities(world: World, rng: np.random.Generator, leads: Leads, bas
         np.where(is_won_eventually[row_opp], "Closed Won", "Closed Lost"),
         np.array(OPEN_STAGES, dtype=object)[np.minimum(step, len(OPEN_STAGES) - 1)],
     ).astype(object)
-    stage_sums = _planted_stage_sums(
-        world,
-        segment[row_opp],
-        created[row_opp],
-        step,
-        row_time,
-        is_close_row,
-        row_stage,
-        is_won_eventually[row_opp],
-    )
     first_amount = np.round(amount * rng.uniform(0.7, 1.1, n_opp), -2)
     row_amount = np.where(step == 0, first_amount[row_opp], amount[row_opp])
     row_keep = row_time <= as_of
-    row_opp, row_time, row_stage, row_amount = (
+    row_opp, row_time, row_stage, row_amount, row_step = (
         row_opp[row_keep],
         row_time[row_keep],
         row_stage[row_keep],
         row_amount[row_keep],
+        step[row_keep],
     )
     stage_now = np.empty(n_opp, dtype=object)
     stage_now[row_opp] = row_stage  # rows are in time order within each opportunity
@@ -194,11 +185,14 @@ def draw_opportunities(world: World, rng: np.random.Generator, leads: Leads, bas
             "lead_source": lead_source,
             "is_from_lead": np.arange(n_opp) < n_conv,
             "modstamp": modstamp,
+            "segment": segment,
+            "will_be_won": is_won_eventually,
         },
         "opportunity_history": {
             "opportunity": row_opp,
             "time": row_time,
             "stage": row_stage,
+            "step": row_step,  # 0 for the first open stage
             "amount": row_amount,
             "close_at": close_at[row_opp],
         },
@@ -214,46 +208,4 @@ def draw_opportunities(world: World, rng: np.random.Generator, leads: Leads, bas
             "created": created[roles_opp],
         },
         "contact_for_influence": {"contact": extra_contact, "opportunity_created": created[extra_opp]},
-        "stage_sums": stage_sums,
-    }
-
-
-# Days in stage are counted in bins this wide (half a day), up to DAYS_IN_STAGE_BINS: medians from the sums.
-DAYS_IN_STAGE_BIN = 0.5
-DAYS_IN_STAGE_BINS = 1500
-
-
-def _planted_stage_sums(
-    world: World,
-    segment: np.ndarray,
-    created: np.ndarray,
-    step: np.ndarray,
-    time: np.ndarray,
-    is_close_row: np.ndarray,
-    stage: np.ndarray,
-    will_be_won: np.ndarray,
-) -> dict:
-    """Per segment and open stage (over the rows of the drawn stage history, in order per opportunity):
-    opportunities of mature cohorts that left the stage by the as-of, how many advanced (to a later stage or
-    won, not lost), the sum of their planted probabilities of advancing, and a histogram of their days in the
-    stage."""
-    is_open_row = ~is_close_row
-    next_time = np.append(time[1:], NO_TIME)
-    next_stage = np.append(stage[1:], "")
-    left = is_open_row & (next_time <= world.as_of) & (created < world.mature_before)
-    advanced = left & (next_stage != "Closed Lost")
-    lost_rate = np.hstack([P.LOST_DEAL_ADVANCE_BY_SEGMENT, np.zeros((len(P.SEGMENTS), 1))])
-    cell_stage = np.minimum(step, len(OPEN_STAGES) - 1)
-    planted = np.where(will_be_won, 1.0, lost_rate[segment, cell_stage])
-    cell = segment * len(OPEN_STAGES) + cell_stage
-    cells = len(P.SEGMENTS) * len(OPEN_STAGES)
-    days = (next_time - time) / DAY
-    day_bin = np.minimum((days / DAYS_IN_STAGE_BIN).astype(np.int64), DAYS_IN_STAGE_BINS - 1)
-    histogram = np.zeros((cells, DAYS_IN_STAGE_BINS), dtype=np.int64)
-    np.add.at(histogram, (cell[left], day_bin[left]), 1)
-    return {
-        "left": np.bincount(cell[left], minlength=cells),
-        "advanced": np.bincount(cell[advanced], minlength=cells),
-        "expected_advanced": np.bincount(cell[left], weights=planted[left], minlength=cells),
-        "days_histogram": histogram,
     }

@@ -8,10 +8,11 @@ import datetime as dt
 import numpy as np
 import pyarrow as pa
 
+from shared_metrics.business_time import DAY
 from shared_metrics.generate import parameters as P
 from shared_metrics.generate.defects import TableStats
 from shared_metrics.generate.funnel import DISPOSITIONS, NO_TIME, REACHED, Leads
-from shared_metrics.generate.opportunities import DAYS_IN_STAGE_BIN, OPEN_STAGES
+from shared_metrics.generate.opportunities import OPEN_STAGES
 from shared_metrics.generate.reference import CAMPAIGN_TYPES, TERRITORIES, World
 from shared_metrics.generate.scoring import lead_scores
 from shared_metrics.generate.text import TITLES, sf_ids
@@ -19,10 +20,11 @@ from shared_metrics.generate.text import TITLES, sf_ids
 TRUTH_FILE = "_truth.json"
 
 
-def chunk_sums(world: World, leads: Leads, members: dict[str, np.ndarray]) -> dict:
+def chunk_sums(world: World, leads: Leads, members: dict[str, np.ndarray], opps: dict) -> dict:
     """A chunk's share of the planted truth (summed over chunks by planted_truth)."""
     return {
         "stage_sums": _planted_stage_sums(world, leads),
+        "opportunity_stage_sums": _planted_opportunity_stage_sums(world, opps),
         "campaign_sums": _planted_campaign_sums(world, leads),
         "score_sums": _planted_score_sums(world, leads, members),
         "handovers": _planted_handovers(leads),
@@ -47,6 +49,43 @@ def _planted_stage_sums(world: World, leads: Leads) -> dict:
         }
         previous_reached = eligible & (leads.reached_at[:, k] != NO_TIME)
     return out
+
+
+# Days in stage are counted in bins this wide (half a day), up to DAYS_IN_STAGE_BINS: medians from the sums.
+DAYS_IN_STAGE_BIN = 0.5
+DAYS_IN_STAGE_BINS = 1500
+
+
+def _planted_opportunity_stage_sums(world: World, opps: dict) -> dict:
+    """Per segment and open stage, over the landed stage history (rows in time order per opportunity):
+    opportunities of mature cohorts that left the stage by the as-of, how many advanced (to a later stage or
+    won, not lost), the sum of their planted probabilities of advancing, and a histogram of their days in the
+    stage."""
+    history, opportunity = opps["opportunity_history"], opps["opportunity"]
+    row_opp, time, stage = history["opportunity"], history["time"], history["stage"]
+    segment = opportunity["segment"][row_opp]
+    cell_stage = np.minimum(history["step"], len(OPEN_STAGES) - 1)
+    # The next row of the same opportunity, if it happened by the as-of (later rows were not landed).
+    has_next = np.append(row_opp[1:] == row_opp[:-1], False)
+    next_time = np.append(time[1:], NO_TIME)
+    next_stage = np.append(stage[1:], "")
+    is_open_row = ~np.isin(stage, ["Closed Won", "Closed Lost"])
+    left = is_open_row & has_next & (opportunity["created"][row_opp] < world.mature_before)
+    advanced = left & (next_stage != "Closed Lost")
+    lost_rate = np.hstack([P.LOST_DEAL_ADVANCE_BY_SEGMENT, np.zeros((len(P.SEGMENTS), 1))])
+    planted = np.where(opportunity["will_be_won"][row_opp], 1.0, lost_rate[segment, cell_stage])
+    cell = segment * len(OPEN_STAGES) + cell_stage
+    cells = len(P.SEGMENTS) * len(OPEN_STAGES)
+    days = (next_time - time) / DAY
+    day_bin = np.minimum((days / DAYS_IN_STAGE_BIN).astype(np.int64), DAYS_IN_STAGE_BINS - 1)
+    histogram = np.zeros((cells, DAYS_IN_STAGE_BINS), dtype=np.int64)
+    np.add.at(histogram, (cell[left], day_bin[left]), 1)
+    return {
+        "left": np.bincount(cell[left], minlength=cells),
+        "advanced": np.bincount(cell[advanced], minlength=cells),
+        "expected_advanced": np.bincount(cell[left], weights=planted[left], minlength=cells),
+        "days_histogram": histogram,
+    }
 
 
 def _planted_handovers(leads: Leads) -> dict[tuple, np.ndarray]:

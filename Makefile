@@ -4,12 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 export DBT_PROFILES_DIR := $(CURDIR)
-export DAGSTER_HOME ?= $(CURDIR)/data/dagster
 # Commands run inside the project's virtualenv (dg and dagster-dbt look for dbt on PATH).
 export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: docs-serve setup run refresh rollback dagster manifest dagster-home summary generate test test-python \
+.PHONY: docs-serve setup run refresh rollback dagster manifest summary generate test test-python \
 	lint lint-python lint-sql clean dashboard docs metrics bench engines system-packages check
 
 setup: $(INSTALLED)
@@ -25,11 +24,11 @@ $(INSTALLED): pyproject.toml constraints.txt
 	touch $(INSTALLED)
 
 ## make run: through Dagster, demo data when the landing folder is empty, refresh (build, test, publish), summary.
-run: setup manifest dagster-home
+run: setup manifest
 	$(BIN)/python -m orchestration.cli run
 
 ## make refresh: one full refresh through Dagster; exits non-zero naming the failing step and tests.
-refresh: setup manifest dagster-home
+refresh: setup manifest
 	$(BIN)/python -m orchestration.cli refresh
 
 ## make rollback: publish the previous warehouse version again.
@@ -40,7 +39,7 @@ rollback: setup
 ## (Ctrl-C or a signal to make stops the webserver, daemon and code servers with it).
 DAGSTER_HOST ?= 127.0.0.1
 DAGSTER_PORT ?= 3000
-dagster: setup manifest dagster-home
+dagster: setup manifest
 	$(BIN)/python -m orchestration.cli dev --host $(DAGSTER_HOST) --port $(DAGSTER_PORT)
 
 ## make dashboard: the leaders' dashboard on http://127.0.0.1:8501 (reads the published warehouse).
@@ -56,10 +55,6 @@ summary: setup
 # dagster-dbt reads the dbt manifest; parsing takes a few seconds.
 manifest: setup
 	$(BIN)/dbt parse --quiet
-
-dagster-home:
-	mkdir -p $(DAGSTER_HOME)
-	test -f $(DAGSTER_HOME)/dagster.yaml || cp orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 
 ## make docs: the metric glossary (docs/metrics.md) and the dbt docs site (target/index.html), read-only
 ## from the published warehouse; `make docs-serve` shows the site on http://127.0.0.1:8080.

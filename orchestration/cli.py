@@ -49,6 +49,7 @@ WAREHOUSE_ERROR = re.compile(
     r"^(?:[\w.]+\.)?(?:WarehouseError|RefreshAlreadyRunning|SettingsError): ([^\n]*)", re.MULTILINE
 )
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+INSTANCE_SETTINGS = Path(__file__).with_name("dagster.yaml")
 
 
 def landing_is_empty(landing_dir: Path) -> bool:
@@ -144,6 +145,18 @@ def stopped_as_a_whole(process: subprocess.Popen) -> Iterator[None]:
         raise
 
 
+def dagster_environment() -> dict[str, str]:
+    """The environment dg runs in: the virtualenv's, and a Dagster instance in DAGSTER_HOME (data/dagster
+    unless set) that holds our instance settings (no telemetry). Without a DAGSTER_HOME dg would use a
+    throw-away instance: the run history would be lost and each start would be slower."""
+    home = Path(os.environ.get("DAGSTER_HOME") or PROJECT_DIR / "data" / "dagster")
+    home.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+    settings = home / "dagster.yaml"
+    if not settings.exists():
+        settings.write_text(INSTANCE_SETTINGS.read_text(encoding="utf-8"), encoding="utf-8")
+    return virtualenv_environment(DAGSTER_HOME=str(home.resolve()))
+
+
 def launch(job: str) -> tuple[int, Path]:
     """Run one Dagster job in this process's environment; stream the important lines, log everything."""
     settings = load_settings()
@@ -157,7 +170,7 @@ def launch(job: str) -> tuple[int, Path]:
         subprocess.Popen(
             [str(VENV_BIN / "dg"), "launch", "--job", job],
             cwd=PROJECT_DIR,
-            env=virtualenv_environment(),
+            env=dagster_environment(),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -250,7 +263,7 @@ def dev(host: str, port: int) -> None:
     with subprocess.Popen(
         [str(VENV_BIN / "dg"), "dev", "--host", host, "--port", str(port)],
         cwd=PROJECT_DIR,
-        env=virtualenv_environment(),
+        env=dagster_environment(),
         start_new_session=True,
     ) as process:
         try:

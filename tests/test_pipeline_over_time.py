@@ -1,0 +1,79 @@
+"""The opportunity's journey recovers the generator's planted stage progression (tests/conftest.py's small
+warehouse, 250,000 leads): per segment and open stage, exactly the deals that left the stage and advanced, an
+advance rate within sampling error of the planted probabilities, and the median days in stage."""
+
+from __future__ import annotations
+
+import csv
+import math
+
+import pytest
+
+from shared_metrics.settings import PROJECT_DIR
+
+# Tests that share this module's built warehouse run on one pytest-xdist worker (make test runs two).
+pytestmark = pytest.mark.xdist_group("small_warehouse")
+
+Z = 4.0
+# The planted median is the middle of a half-day bin; the warehouse interpolates between two durations.
+MEDIAN_DAYS_TOLERANCE = 0.5
+
+
+def shared_stage_of() -> dict[str, str]:
+    with (PROJECT_DIR / "seeds" / "opportunity_stage_map.csv").open() as seed:
+        return {row["stage_name"]: row["shared_stage"] for row in csv.DictReader(seed)}
+
+
+def test_stage_advances_and_days_in_stage_recover_the_planted_journey(warehouse, small_truth: dict) -> None:
+    mature_before = small_truth["generator"]["mature_cohorts_created_before"]
+    observed = {
+        (segment, stage): (int(left), int(advanced), median)
+        for segment, stage, left, advanced, median in warehouse.execute(
+            """select segment, shared_stage, count(*), count(*) filter (where stage_outcome = 'advanced'),
+                      median(calendar_days_in_stage)
+               from metrics.opportunity_stages
+               where stage_type = 'open' and last_exited_at is not null and created_at < ?
+               group by all""",
+            [mature_before],
+        ).fetchall()
+    }
+    stage_of = shared_stage_of()
+    misses, checked = [], 0
+    for planted in small_truth["opportunity_stages"]:
+        key = (planted["segment"], stage_of[planted["stage"]])
+        left, advanced, median = observed[key]
+        # Every deal that left a stage, and how: exactly what the generator landed.
+        assert (left, advanced) == (planted["left"], planted["advanced"]), key
+        rate = planted["expected_advanced"] / left
+        if 0 < rate < 1 and abs(advanced / left - rate) > Z * math.sqrt(rate * (1 - rate) / left):
+            misses.append((key, round(rate, 4), round(advanced / left, 4), left))
+        assert abs(median - planted["median_days_in_stage"]) <= MEDIAN_DAYS_TOLERANCE, key
+        checked += 1
+    assert checked == 15 and not misses, misses
+    # Deals drawn to be lost advance with the planted per-segment probabilities: later stages keep fewer of
+    # them, and Enterprise deals persist longer than SMB ones.
+    assert observed[("Enterprise", "Prospecting")][1] / observed[("Enterprise", "Prospecting")][0] > (
+        observed[("SMB", "Prospecting")][1] / observed[("SMB", "Prospecting")][0]
+    )
+
+
+def test_stage_conversion_adds_up_to_the_deals_of_opportunity_stages(warehouse) -> None:
+    by_stage = warehouse.execute(
+        """select shared_stage, count(*), count(*) filter (where stage_outcome = 'advanced'),
+                  count(*) filter (where is_won), count(*) filter (where is_lost),
+                  count(calendar_days_in_stage)
+           from metrics.opportunity_stages where stage_type = 'open' group by all order by all"""
+    ).fetchall()
+    conversion = warehouse.execute(
+        """select shared_stage, sum(reached_count), sum(advanced_count), sum(won_count), sum(lost_count),
+                  sum(exited_count)
+           from metrics.opportunity_stage_conversion group by all order by all"""
+    ).fetchall()
+    assert conversion == by_stage and len(by_stage) == 5
+    # Every opportunity with a stage history reaches the first stage; won deals reach every stage.
+    opportunities, won = warehouse.execute(
+        """select count(*), count(*) filter (where is_won) from metrics.opportunity_stages
+           where shared_stage = 'Prospecting'"""
+    ).fetchone()
+    assert dict((row[0], row[1]) for row in by_stage)["Prospecting"] == opportunities
+    assert all(row[3] == won for row in by_stage)

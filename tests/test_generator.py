@@ -183,9 +183,18 @@ def test_opportunities_advance_through_stages_at_the_planted_rates_and_durations
             where not is_deleted and opportunity_id in (select id from opportunities)
                 and created_date < '2100-01-01'
         ),
+        stage_changes as (
+            -- Pushes of the close date and amount edits land as rows within a stage.
+            select * from (
+                select *, lag(stage_name) over stay as previous_stage
+                from stage_rows
+                window stay as (partition by opportunity_id order by created_date)
+            )
+            where previous_stage is distinct from stage_name
+        ),
         ordered as (
             select *, lead(stage_name) over stay as next_stage, lead(created_date) over stay as left_at
-            from stage_rows
+            from stage_changes
             window stay as (partition by opportunity_id order by created_date)
         )
         select
@@ -205,6 +214,36 @@ def test_opportunities_advance_through_stages_at_the_planted_rates_and_durations
         medians = sorted(r["median_days_in_stage"] for r in truth)
         assert medians[0] - 1 <= median_days <= medians[-1] + 1, (stage, median_days, medians)
     assert len(landed) == 5
+
+
+def test_close_dates_are_pushed_at_the_planted_rates_and_only_later(
+    small_landing: Path, small_truth: dict
+) -> None:
+    """Per segment the share of deals pushed matches the planted probability within sampling error, pushed
+    deals are pushed again about as often as planted, and reading the landed history (a later close date on a
+    row of an open stage) finds exactly the truth's pushes."""
+    rows = small_truth["close_date_pushes"]
+    for row in rows:
+        p, n = row["push_probability"], row["opportunities"]
+        assert n > 1000 and abs(row["pushed"] - n * p) <= 4 * math.sqrt(n * p * (1 - p)), row
+        # Each pushed deal is pushed 1 + Geometric more times: 1 / (1 - 0.35) pushes on average (capped).
+        assert row["pushes"] / row["pushed"] == pytest.approx(1 / 0.65, rel=0.06), row
+    cutoff = small_truth["generator"]["mature_cohorts_created_before"]
+    landed_pushes = duckdb.sql(
+        f"""
+        with history as (
+            select opportunity_id, stage_name, close_date,
+                lag(close_date) over (partition by opportunity_id order by created_date, id) as previous_close
+            from read_parquet('{small_landing}/opportunity_history/*.parquet')
+            where not is_deleted and opportunity_id in (
+                select id from read_parquet('{small_landing}/opportunity/*.parquet')
+                where not is_deleted and created_date < '{cutoff}'
+            )
+        )
+        select count(*) from history where stage_name not like 'Closed%' and close_date > previous_close
+        """
+    ).fetchall()[0][0]
+    assert landed_pushes == pytest.approx(sum(r["pushes"] for r in rows), rel=0.02)
 
 
 def test_truth_file_is_json_with_every_section(small_landing: Path) -> None:

@@ -77,3 +77,28 @@ def test_stage_conversion_adds_up_to_the_deals_of_opportunity_stages(warehouse) 
     ).fetchone()
     assert dict((row[0], row[1]) for row in by_stage)["Prospecting"] == opportunities
     assert all(row[3] == won for row in by_stage)
+
+
+def test_close_date_pushes_recover_the_planted_push_rates(warehouse, small_truth: dict) -> None:
+    mature_before = small_truth["generator"]["mature_cohorts_created_before"]
+    observed = {
+        segment: (int(deals), int(pushed), int(pushes))
+        for segment, deals, pushed, pushes in warehouse.execute(
+            """select segment, count(*), count(*) filter (where push_count > 0), sum(push_count)
+               from metrics.opportunity_slippage where created_at < ? group by all""",
+            [mature_before],
+        ).fetchall()
+    }
+    for planted in small_truth["close_date_pushes"]:
+        deals, pushed, pushes = observed[planted["segment"]]
+        # Exactly the deals and pushes the generator landed ...
+        assert (deals, pushed, pushes) == (planted["opportunities"], planted["pushed"], planted["pushes"])
+        # ... and so the planted push probability, within sampling error.
+        p = planted["push_probability"]
+        assert abs(pushed / deals - p) <= Z * math.sqrt(p * (1 - p) / deals), planted
+    # Slippage sums add up to the pushes themselves.
+    per_push, per_deal = warehouse.execute(
+        """select (select sum(days_pushed) from intermediate.int_opportunities__close_dates_pushed),
+                  (select sum(days_pushed) from metrics.opportunity_slippage)"""
+    ).fetchall()[0]
+    assert per_push == per_deal > 0

@@ -35,6 +35,95 @@ SALES_CREATED_SOURCE_SHARE = [0.45, 0.15, 0.15, 0.10, 0.15]
 CONTACT_ROLES = ["Economic Buyer", "Technical Buyer", "Influencer", "Evaluator"]
 
 
+def _with_pushes_and_amount_edits(
+    rng: np.random.Generator,
+    segment: np.ndarray,
+    created: np.ndarray,
+    close_at: np.ndarray,
+    stage_opp: np.ndarray,
+    stage_time: np.ndarray,
+    stage: np.ndarray,
+    stage_amount: np.ndarray,
+    step: np.ndarray,
+) -> dict:
+    """The stage rows plus the planted close-date pushes and amount edits, as history rows in time order per
+    opportunity, each with the stage, amount and expected close date in force at its time."""
+    n_opp = len(created)
+    cycle = close_at - created
+    # Pushes: a pushed deal's expected close dates climb from an optimistic first date to its real close in
+    # equal steps; each push comes shortly before the date it moves.
+    is_pushed = rng.random(n_opp) < P.CLOSE_DATE_PUSH_PROBABILITY_BY_SEGMENT[segment]
+    push_count = np.where(
+        is_pushed,
+        np.minimum(rng.geometric(1 - P.CLOSE_DATE_PUSH_AGAIN_PROBABILITY, n_opp), P.CLOSE_DATE_MAX_PUSHES),
+        0,
+    )
+    first_close = np.where(
+        is_pushed,
+        created + (cycle * rng.uniform(*P.FIRST_CLOSE_DATE_SHARE_OF_CYCLE, n_opp)).astype(np.int64),
+        close_at,
+    )
+    push_opp = np.repeat(np.arange(n_opp), push_count)
+    push_number = np.arange(len(push_opp)) - np.repeat(np.cumsum(push_count) - push_count, push_count) + 1
+    steps = np.maximum(push_count[push_opp], 1)
+    due_before = first_close[push_opp] + (close_at - first_close)[push_opp] * (push_number - 1) // steps
+    push_time = due_before - (rng.uniform(0, P.PUSH_DAYS_BEFORE_DUE, len(push_opp)) * DAY).astype(np.int64)
+    push_time = np.clip(push_time, created[push_opp] + 3600, close_at[push_opp] - 1)
+    # The n-th push in time sets the n-th later date, whatever the jitter did to their order.
+    push_time = push_time[np.lexsort((push_time, push_opp))]
+    # Amount edits: once, at a time while the deal is open, by a lognormal factor.
+    is_edited = rng.random(n_opp) < P.AMOUNT_EDIT_PROBABILITY_BY_SEGMENT[segment]
+    edit_factor = np.exp(rng.normal(0.0, P.AMOUNT_EDIT_SIGMA, n_opp))
+    edit_opp = np.flatnonzero(is_edited)
+    edit_time = (
+        created[edit_opp]
+        + 3600
+        + (rng.random(len(edit_opp)) * np.maximum(cycle[edit_opp] - 7200, 0)).astype(np.int64)
+    )
+
+    # Every row in time order per opportunity; on equal times the stage row first (kind 0, 1 push, 2 edit).
+    opp = np.concatenate([stage_opp, push_opp, edit_opp])
+    time = np.concatenate([stage_time, push_time, edit_time])
+    kind = np.concatenate(
+        [
+            np.zeros(len(stage_opp), np.int8),
+            np.ones(len(push_opp), np.int8),
+            np.full(len(edit_opp), 2, np.int8),
+        ]
+    )
+    order = np.lexsort((kind, time, opp))
+    opp, time, kind = opp[order], time[order], kind[order]
+    stage_row = np.concatenate([np.arange(len(stage_opp)), np.full(len(push_opp) + len(edit_opp), -1)])[order]
+    # Each opportunity's first row is a stage row (its creation): carry the stage forward to later rows.
+    stage_row = np.maximum.accumulate(stage_row)
+    first_of_opp = np.r_[True, opp[1:] != opp[:-1]]
+    start = np.flatnonzero(first_of_opp)[np.cumsum(first_of_opp) - 1]
+
+    def so_far(flags: np.ndarray) -> np.ndarray:
+        counts = np.cumsum(flags)
+        return counts - counts[start] + flags[start]
+
+    pushes_so_far = so_far(kind == 1)
+    edited = so_far(kind == 2) > 0
+    k = push_count[opp]
+    close_date = np.where(
+        k > 0,
+        first_close[opp] + (close_at - first_close)[opp] * pushes_so_far // np.maximum(k, 1),
+        close_at[opp],
+    )
+    row_amount = np.round(stage_amount[stage_row] * np.where(edited, edit_factor[opp], 1.0), -2)
+    return {
+        "opportunity": opp,
+        "time": time,
+        "stage": stage[stage_row],
+        "step": step[stage_row],  # of the stage in force: 0 for the first open stage
+        "is_stage_change": kind == 0,
+        "is_push": kind == 1,
+        "amount": row_amount,
+        "close_at": close_date,
+    }
+
+
 def draw_opportunities(world: World, rng: np.random.Generator, leads: Leads, base: int) -> dict:
     as_of = world.as_of
     converted = np.flatnonzero(leads.reached_at[:, 3] != NO_TIME)
@@ -111,20 +200,22 @@ def draw_opportunities(world: World, rng: np.random.Generator, leads: Leads, bas
     ).astype(object)
     first_amount = np.round(amount * rng.uniform(0.7, 1.1, n_opp), -2)
     row_amount = np.where(step == 0, first_amount[row_opp], amount[row_opp])
-    row_keep = row_time <= as_of
-    row_opp, row_time, row_stage, row_amount, row_step = (
-        row_opp[row_keep],
-        row_time[row_keep],
-        row_stage[row_keep],
-        row_amount[row_keep],
-        step[row_keep],
+    history = _with_pushes_and_amount_edits(
+        rng, segment, created, close_at, row_opp, row_time, row_stage, row_amount, step
     )
+    row_keep = history["time"] <= as_of
+    history = {column: values[row_keep] for column, values in history.items()}
+    row_opp, row_time = history["opportunity"], history["time"]
+    # Rows are in time order within each opportunity: the last one kept is how it stands at the as-of.
     stage_now = np.empty(n_opp, dtype=object)
-    stage_now[row_opp] = row_stage  # rows are in time order within each opportunity
+    stage_now[row_opp] = history["stage"]
+    current_amount = np.zeros(n_opp)
+    current_amount[row_opp] = history["amount"]
+    current_close_at = close_at.copy()
+    current_close_at[row_opp] = history["close_at"]
     modstamp = np.zeros(n_opp, dtype=np.int64)
     np.maximum.at(modstamp, row_opp, row_time)
     is_closed = np.isin(stage_now, ["Closed Won", "Closed Lost"])
-    current_amount = np.where(stage_now == "Prospecting", first_amount, amount)
 
     # Accounts (one per converted lead) and contacts (converted, primary for sales-created, extra).
     account_number = base + 1 + np.arange(n_conv)
@@ -177,7 +268,7 @@ def draw_opportunities(world: World, rng: np.random.Generator, leads: Leads, bas
             "account": opp_account,
             "owner": opp_owner,
             "created": created,
-            "close_at": close_at,
+            "close_at": current_close_at,
             "stage": stage_now,
             "amount": current_amount,
             "is_closed": is_closed,
@@ -188,14 +279,7 @@ def draw_opportunities(world: World, rng: np.random.Generator, leads: Leads, bas
             "segment": segment,
             "will_be_won": is_won_eventually,
         },
-        "opportunity_history": {
-            "opportunity": row_opp,
-            "time": row_time,
-            "stage": row_stage,
-            "step": row_step,  # 0 for the first open stage
-            "amount": row_amount,
-            "close_at": close_at[row_opp],
-        },
+        "opportunity_history": history,
         "contact_role": {
             "opportunity": roles_opp,
             "contact": roles_contact,

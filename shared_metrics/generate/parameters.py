@@ -182,3 +182,17 @@ STAGE_TIME_WEIGHT_BY_SEGMENT = np.array(
     ]
 )
 STAGE_TIME_NOISE_SIGMA = 0.35
+# Close-date pushes: this share of deals per segment (SMB, Mid-Market, Enterprise) starts with an optimistic
+# expected close date that slips shortly before it comes due; a pushed deal is pushed again with
+# CLOSE_DATE_PUSH_AGAIN_PROBABILITY each time (at most CLOSE_DATE_MAX_PUSHES), the last push to its real
+# close.
+CLOSE_DATE_PUSH_PROBABILITY_BY_SEGMENT = np.array([0.20, 0.30, 0.45])
+CLOSE_DATE_PUSH_AGAIN_PROBABILITY = 0.35
+CLOSE_DATE_MAX_PUSHES = 6
+# A pushed deal's first expected close date lies this share of its cycle after creation (uniform).
+FIRST_CLOSE_DATE_SHARE_OF_CYCLE = (0.4, 0.8)
+# A push comes up to this many days before the expected close date it moves.
+PUSH_DAYS_BEFORE_DUE = 7.0
+# Amount edits: this share of deals per segment has its amount changed once while open, by a lognormal factor.
+AMOUNT_EDIT_PROBABILITY_BY_SEGMENT = np.array([0.15, 0.25, 0.35])
+AMOUNT_EDIT_SIGMA = 0.25

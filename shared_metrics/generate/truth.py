@@ -25,6 +25,7 @@ def chunk_sums(world: World, leads: Leads, members: dict[str, np.ndarray], opps:
     return {
         "stage_sums": _planted_stage_sums(world, leads),
         "opportunity_stage_sums": _planted_opportunity_stage_sums(world, opps),
+        "close_date_push_sums": _planted_close_date_push_sums(world, opps),
         "campaign_sums": _planted_campaign_sums(world, leads),
         "score_sums": _planted_score_sums(world, leads, members),
         "handovers": _planted_handovers(leads),
@@ -61,7 +62,11 @@ def _planted_opportunity_stage_sums(world: World, opps: dict) -> dict:
     opportunities of mature cohorts that left the stage by the as-of, how many advanced (to a later stage or
     won, not lost), the sum of their planted probabilities of advancing, and a histogram of their days in the
     stage."""
-    history, opportunity = opps["opportunity_history"], opps["opportunity"]
+    opportunity = opps["opportunity"]
+    # Stage changes only: pushes and amount edits happen within a stage.
+    history = {
+        k: v[opps["opportunity_history"]["is_stage_change"]] for k, v in opps["opportunity_history"].items()
+    }
     row_opp, time, stage = history["opportunity"], history["time"], history["stage"]
     segment = opportunity["segment"][row_opp]
     cell_stage = np.minimum(history["step"], len(OPEN_STAGES) - 1)
@@ -85,6 +90,29 @@ def _planted_opportunity_stage_sums(world: World, opps: dict) -> dict:
         "advanced": np.bincount(cell[advanced], minlength=cells),
         "expected_advanced": np.bincount(cell[left], weights=planted[left], minlength=cells),
         "days_histogram": histogram,
+    }
+
+
+def _planted_close_date_push_sums(world: World, opps: dict) -> dict:
+    """Per segment, over opportunities of mature cohorts: how many, how many have at least one landed
+    close-date push, the pushes landed, and the expected number pushed at the planted probability."""
+    opportunity, history = opps["opportunity"], opps["opportunity_history"]
+    mature = opportunity["created"] < world.mature_before
+    segments = len(P.SEGMENTS)
+    # A push counts when it moves the close date to a later day (steps shorter than a day may not).
+    row_opp, close_day = history["opportunity"], history["close_at"] // DAY
+    later_day = (row_opp[1:] == row_opp[:-1]) & (close_day[1:] > close_day[:-1])
+    moved = history["is_push"] & np.r_[False, later_day]
+    pushes = np.bincount(row_opp[moved], minlength=len(mature))
+    return {
+        "opportunities": np.bincount(opportunity["segment"][mature], minlength=segments),
+        "pushed": np.bincount(opportunity["segment"][mature & (pushes > 0)], minlength=segments),
+        "pushes": np.bincount(opportunity["segment"][mature], weights=pushes[mature], minlength=segments),
+        "expected_pushed": np.bincount(
+            opportunity["segment"][mature],
+            weights=P.CLOSE_DATE_PUSH_PROBABILITY_BY_SEGMENT[opportunity["segment"][mature]],
+            minlength=segments,
+        ),
     }
 
 
@@ -157,6 +185,11 @@ NOTES = {
         "later stage or were won (advanced), the sum of their planted probabilities of advancing "
         "(expected_advanced), and their median days in the stage (to the half day)."
     ),
+    "close_date_pushes": (
+        "Per segment, opportunities of mature cohorts, how many have at least one landed close-date push "
+        "(pushed), the pushes landed, and the expected number pushed at the planted push_probability "
+        "(expected_pushed)."
+    ),
     "stage_conversion": (
         "Leads in mature, non-deleted cohorts that reached from_stage (entered) and the sum "
         "of their planted probabilities of reaching to_stage (expected_converted)."
@@ -200,6 +233,7 @@ def planted_truth(
         "notes": NOTES,
         "stage_conversion": _stage_conversion_rows(chunks),
         "opportunity_stages": _opportunity_stage_rows(chunks),
+        "close_date_pushes": _close_date_push_rows(chunks),
         "sales_sla": {
             "first_touch_target_minutes": P.SLA_FIRST_TOUCH_TARGET_MINUTES,
             "min_attempts": P.SLA_MIN_ATTEMPTS,
@@ -276,6 +310,24 @@ def _opportunity_stage_rows(chunks: list[dict]) -> list[dict]:
             }
         )
     return rows
+
+
+def _close_date_push_rows(chunks: list[dict]) -> list[dict]:
+    sums = {
+        key: sum(chunk["close_date_push_sums"][key] for chunk in chunks)
+        for key in ("opportunities", "pushed", "pushes", "expected_pushed")
+    }
+    return [
+        {
+            "segment": name,
+            "opportunities": int(sums["opportunities"][s]),
+            "pushed": int(sums["pushed"][s]),
+            "pushes": int(sums["pushes"][s]),
+            "expected_pushed": round(float(sums["expected_pushed"][s]), 6),
+            "push_probability": float(P.CLOSE_DATE_PUSH_PROBABILITY_BY_SEGMENT[s]),
+        }
+        for s, name in enumerate(P.SEGMENTS)
+    ]
 
 
 def _rep_rows(world: World, chunks: list[dict]) -> list[dict]:

@@ -1,0 +1,44 @@
+{{ incremental_per_key('opportunity_id', 'int_opportunities__changed') }}
+
+with
+
+opportunities as (
+    select * from {{ ref('int_opportunities__sourced') }}
+    where {{ to_refresh('opportunity_id', 'int_opportunities__changed') }}
+),
+
+pushes as (
+    select
+        opportunity_id,
+        count(*) as push_count,
+        cast(sum(days_pushed) as {{ dbt.type_bigint() }}) as days_pushed,
+        sum(opportunity_amount) as pushed_amount,
+        min(pushed_at) as first_pushed_at,
+        max(pushed_at) as last_pushed_at
+    from {{ ref('int_opportunities__close_dates_pushed') }}
+    group by opportunity_id
+),
+
+final as (
+    select
+        opportunities.opportunity_id,
+        opportunities.created_at,
+        opportunities.created_month,
+        opportunities.segment,
+        opportunities.territory,
+        opportunities.sourced_by,
+        opportunities.owner_user_id,
+        opportunities.is_closed,
+        opportunities.is_won,
+        opportunities.close_date,
+        opportunities.opportunity_amount,
+        pushes.first_pushed_at,
+        pushes.last_pushed_at,
+        coalesce(pushes.push_count, 0) as push_count,
+        coalesce(pushes.days_pushed, 0) as days_pushed,
+        coalesce(pushes.pushed_amount, 0) as pushed_amount
+    from opportunities
+    left join pushes on opportunities.opportunity_id = pushes.opportunity_id
+)
+
+select * from final

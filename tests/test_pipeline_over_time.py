@@ -102,3 +102,55 @@ def test_close_date_pushes_recover_the_planted_push_rates(warehouse, small_truth
                   (select sum(days_pushed) from metrics.opportunity_slippage)"""
     ).fetchall()[0]
     assert per_push == per_deal > 0
+
+
+def test_weekly_snapshots_equal_the_pipeline_read_straight_from_the_landed_history(
+    warehouse, small_landing
+) -> None:
+    """For a few week ends, open deals and amount per segment read from the landing files (each deal's last
+    history row at or before the week's end, if open) equal the snapshot rebuilt by the warehouse."""
+    weeks = [
+        row[0]
+        for row in warehouse.execute(
+            "select distinct week_start from metrics.pipeline_snapshot where is_week_complete order by 1"
+        ).fetchall()
+    ]
+    chosen = [weeks[len(weeks) // 4], weeks[len(weeks) // 2], weeks[-1]]
+    for week in chosen:
+        snapshot = dict(
+            (segment, (int(count), float(amount)))
+            for segment, count, amount in warehouse.execute(
+                """select segment, sum(open_count), sum(open_amount) from metrics.pipeline_snapshot
+                   where week_start = ? group by all""",
+                [week],
+            ).fetchall()
+        )
+        landed = dict(
+            (segment, (int(count), float(amount)))
+            for segment, count, amount in warehouse.execute(
+                f"""
+                with history as (
+                    select distinct id, opportunity_id, stage_name, amount, created_date
+                    from read_parquet('{small_landing}/opportunity_history/*.parquet')
+                    where not is_deleted and created_date <= cast(? as date) + interval 7 day
+                ),
+                latest as (
+                    select * from history
+                    qualify row_number() over (
+                        partition by opportunity_id order by created_date desc, id desc
+                    ) = 1
+                )
+                select opportunities.segment, count(*), sum(latest.amount)
+                from latest
+                inner join intermediate.int_opportunities__sourced as opportunities
+                    on latest.opportunity_id = opportunities.opportunity_id
+                where latest.stage_name not like 'Closed%'
+                group by all
+                """,
+                [week],
+            ).fetchall()
+        )
+        assert set(landed) == set(snapshot) and len(snapshot) >= 3, week
+        for segment, (count, amount) in landed.items():
+            assert snapshot[segment][0] == count, (week, segment)
+            assert snapshot[segment][1] == pytest.approx(amount, rel=1e-9), (week, segment)

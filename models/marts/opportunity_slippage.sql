@@ -36,7 +36,7 @@ final as (
         pushes.last_pushed_at,
         coalesce(pushes.push_count, 0) as push_count,
         coalesce(pushes.days_pushed, 0) as days_pushed,
-        coalesce(pushes.pushed_amount, 0) as pushed_amount
+        cast(coalesce(pushes.pushed_amount, 0) as {{ dbt.type_numeric() }}) as pushed_amount
     from opportunities
     left join pushes on opportunities.opportunity_id = pushes.opportunity_id
 )

@@ -4,7 +4,6 @@
     such week and takes them away after the last, and a running sum over the weeks gives each week's pipeline
     without pairing every opportunity with every week. "This quarter" is the fiscal quarter the week starts in.
 -#}
-{%- set far_future = "cast('9999-01-01' as date)" -%}
 
 with
 
@@ -18,8 +17,8 @@ states as (
 ),
 
 state_weeks as (
-    -- The weeks whose end the state is in force at: [first_week, after_last_week), then the weeks among them
-    -- that start in the quarter the deal is due to close in, and in the quarter before it.
+    -- The weeks at whose end the state is in force, [first_week, after_last_week), and the weeks that start in
+    -- the quarter the deal is due in and in the quarter before it.
     select
         segment,
         territory,
@@ -32,7 +31,7 @@ state_weeks as (
         cast({{ dbt.dateadd('day', -7, period_start_at_or_after('week', 'valid_from')) }} as date) as first_week,
         coalesce(
             cast({{ dbt.dateadd('day', -7, period_start_at_or_after('week', 'valid_to')) }} as date),
-            {{ far_future }}
+            cast('9999-01-01' as date)
         ) as after_last_week,
         {{ period_start_at_or_after('week', 'previous_fiscal_quarter_start') }} as first_week_of_quarter_before,
         {{ period_start_at_or_after('week', 'close_fiscal_quarter_start') }} as first_week_of_close_quarter,
@@ -41,43 +40,33 @@ state_weeks as (
 ),
 
 pieces as (
-    -- Each piece adds at its first week and takes away at the week after it: (week, sign, measures).
-    {%- set kinds = {
-        'open': ('first_week', 'after_last_week'),
-        'this_quarter': (
-            'greatest(first_week, first_week_of_close_quarter)',
-            'least(after_last_week, first_week_after_close_quarter)'
-        ),
-        'next_quarter': (
-            'greatest(first_week, first_week_of_quarter_before)',
-            'least(after_last_week, first_week_of_close_quarter)'
-        ),
-    } %}
-    {%- for kind, (starts, ends) in kinds.items() %}
-        {%- for week, sign in [(starts, 1), (ends, -1)] %}
-            select
-                segment,
-                territory,
-                sourced_by,
-                shared_stage,
-                stage_order,
-                forecast_category,
-                {{ week }} as week_start,
-                {%- for measure in ['open', 'this_quarter', 'next_quarter'] %}
-                    {{ sign if measure == kind else 0 }} as {{ measure }}_count_change,
-                    {{ (sign ~ ' * opportunity_amount') if measure == kind else 0 }} as {{ measure }}_amount_change,
-                {%- endfor %}
-                {{ (sign ~ ' * weighted_amount') if kind == 'open' else 0 }} as weighted_amount_change
-            from state_weeks
-            where {{ starts }} < {{ ends }}
-            {%- if not loop.last %}
-                union all
-            {%- endif %}
-        {%- endfor %}
-        {%- if not loop.last %}
-            union all
-        {%- endif %}
-    {%- endfor %}
+    -- Open: every such week; this_quarter and next_quarter: those of them in the quarter due and the one before.
+    select
+        state_weeks.*,
+        piece.measure,
+        case piece.measure
+            when 'open' then state_weeks.first_week
+            when 'this_quarter' then greatest(state_weeks.first_week, state_weeks.first_week_of_close_quarter)
+            else greatest(state_weeks.first_week, state_weeks.first_week_of_quarter_before)
+        end as first_piece_week,
+        case piece.measure
+            when 'open' then state_weeks.after_last_week
+            when 'this_quarter' then least(state_weeks.after_last_week, state_weeks.first_week_after_close_quarter)
+            else least(state_weeks.after_last_week, state_weeks.first_week_of_close_quarter)
+        end as after_piece_week
+    from state_weeks
+    cross join (values ('open'), ('this_quarter'), ('next_quarter')) as piece (measure)
+),
+
+signed as (
+    -- Each piece adds at its first week and takes away at the week after its last.
+    select
+        pieces.*,
+        boundary.sign,
+        case when boundary.sign = 1 then pieces.first_piece_week else pieces.after_piece_week end as week_start
+    from pieces
+    cross join (values (1), (-1)) as boundary (sign)
+    where pieces.first_piece_week < pieces.after_piece_week
 ),
 
 changes as (
@@ -89,12 +78,16 @@ changes as (
         shared_stage,
         stage_order,
         forecast_category,
-        {%- for measure in ['open', 'this_quarter', 'next_quarter'] %}
-            sum({{ measure }}_count_change) as {{ measure }}_count_change,
-            sum({{ measure }}_amount_change) as {{ measure }}_amount_change,
-        {%- endfor %}
-        sum(weighted_amount_change) as weighted_amount_change
-    from pieces
+        sum(case when measure = 'open' then sign else 0 end) as open_count_change,
+        sum(case when measure = 'open' then sign * opportunity_amount else 0 end) as open_amount_change,
+        sum(case when measure = 'open' then sign * weighted_amount else 0 end) as weighted_amount_change,
+        sum(case when measure = 'this_quarter' then sign else 0 end) as this_quarter_count_change,
+        sum(case when measure = 'this_quarter' then sign * opportunity_amount else 0 end)
+            as this_quarter_amount_change,
+        sum(case when measure = 'next_quarter' then sign else 0 end) as next_quarter_count_change,
+        sum(case when measure = 'next_quarter' then sign * opportunity_amount else 0 end)
+            as next_quarter_amount_change
+    from signed
     group by week_start, segment, territory, sourced_by, shared_stage, stage_order, forecast_category
 ),
 
@@ -118,7 +111,7 @@ slices as (
     group by segment, territory, sourced_by, shared_stage, stage_order, forecast_category
 ),
 
-running as (
+grid as (
     select
         weeks.week_start,
         slices.segment,
@@ -127,16 +120,13 @@ running as (
         slices.shared_stage,
         slices.stage_order,
         slices.forecast_category,
-        {%- for measure in ['open_count', 'open_amount', 'this_quarter_count', 'this_quarter_amount',
-                            'next_quarter_count', 'next_quarter_amount', 'weighted_amount'] %}
-            sum(coalesce(changes.{{ measure }}_change, 0)) over (
-                partition by
-                    slices.segment, slices.territory, slices.sourced_by, slices.shared_stage, slices.forecast_category
-                order by weeks.week_start
-                rows between unbounded preceding and current row
-            ) as {{ measure }}{% if not loop.last %},{% endif %}
-
-        {%- endfor %}
+        coalesce(changes.open_count_change, 0) as open_count_change,
+        coalesce(changes.open_amount_change, 0) as open_amount_change,
+        coalesce(changes.weighted_amount_change, 0) as weighted_amount_change,
+        coalesce(changes.this_quarter_count_change, 0) as this_quarter_count_change,
+        coalesce(changes.this_quarter_amount_change, 0) as this_quarter_amount_change,
+        coalesce(changes.next_quarter_count_change, 0) as next_quarter_count_change,
+        coalesce(changes.next_quarter_amount_change, 0) as next_quarter_amount_change
     from slices
     inner join weeks on slices.first_week <= weeks.week_start
     left join changes
@@ -149,18 +139,37 @@ running as (
             and slices.forecast_category = changes.forecast_category
 ),
 
-final as (
+running as (
     select
         week_start,
-        {{ fiscal_quarter_start('week_start') }} as fiscal_quarter_start,
-        cast({{ dbt.dateadd('day', 7, 'week_start') }} as {{ dbt.type_timestamp() }})
-        <= {{ data_clock('funnel') }} as is_week_complete,
         segment,
         territory,
         sourced_by,
         shared_stage,
         stage_order,
         forecast_category,
+        {%- for measure in ['open_count', 'open_amount', 'weighted_amount', 'this_quarter_count',
+                            'this_quarter_amount', 'next_quarter_count', 'next_quarter_amount'] %}
+            sum({{ measure }}_change) over (
+                partition by segment, territory, sourced_by, shared_stage, forecast_category
+                order by week_start rows between unbounded preceding and current row
+            ) as {{ measure }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    from grid
+),
+
+final as (
+    select
+        week_start,
+        segment,
+        territory,
+        sourced_by,
+        shared_stage,
+        stage_order,
+        forecast_category,
+        {{ fiscal_quarter_start('week_start') }} as fiscal_quarter_start,
+        cast({{ dbt.dateadd('day', 7, 'week_start') }} as {{ dbt.type_timestamp() }})
+        <= {{ data_clock('funnel') }} as is_week_complete,
         cast(open_count as {{ dbt.type_bigint() }}) as open_count,
         cast(open_amount as {{ dbt.type_numeric() }}) as open_amount,
         cast(weighted_amount as {{ type_double() }}) as weighted_amount,

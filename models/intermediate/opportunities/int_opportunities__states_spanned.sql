@@ -39,16 +39,33 @@ spanned as (
     inner join stage_map on history.stage_name = stage_map.stage_name
 ),
 
-final as (
+previous_states as (
+    -- The state each row replaced, for the movements of the pipeline waterfall.
     select
         spanned.*,
-        {{ fiscal_quarter_start('spanned.close_date') }} as close_fiscal_quarter_start,
+        lag(spanned.stage_type) over (
+            partition by spanned.opportunity_id order by spanned.state_number
+        ) as previous_stage_type,
+        lag(spanned.opportunity_amount) over (
+            partition by spanned.opportunity_id order by spanned.state_number
+        ) as previous_amount,
+        lag(spanned.close_date) over (
+            partition by spanned.opportunity_id order by spanned.state_number
+        ) as previous_close_date
+    from spanned
+),
+
+final as (
+    select
+        previous_states.*,
+        {{ fiscal_quarter_start('previous_states.close_date') }} as close_fiscal_quarter_start,
+        {{ fiscal_quarter_start('previous_states.previous_close_date') }} as previous_close_fiscal_quarter_start,
         opportunities.segment,
         opportunities.territory,
         opportunities.sourced_by
-    from spanned
+    from previous_states
     -- History of an opportunity that is not staged (deleted, quarantined) is left out.
-    inner join opportunities on spanned.opportunity_id = opportunities.opportunity_id
+    inner join opportunities on previous_states.opportunity_id = opportunities.opportunity_id
 )
 
 select * from final

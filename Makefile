@@ -114,13 +114,14 @@ generate: setup
 	$(BIN)/python -m shared_metrics.generate --leads $(LEADS) --seed $(SEED) --force
 
 ## make test: pytest (generator, staging on generated data, refresh), ruff and sqlfluff. Installs the system
-## packages the tests drive (Chromium, the PostgreSQL server, a Java runtime) when missing and run as root.
+## packages the tests drive (Chromium, the PostgreSQL server) when missing and run as root. CI runs `make engines`
+## after it (Spark needs a JVM and minutes: the slowest check, kept out of the 8-minute inner test).
 # Lint runs beside pytest (pytest's workers leave some of the two cores idle while dbt and Dagster start).
 test: setup system-packages
 	$(MAKE) --no-print-directory -j2 --output-sync=line test-python lint
 
 system-packages:
-	$(PYTHON) -m shared_metrics.system_packages chromium postgresql java
+	$(PYTHON) -m shared_metrics.system_packages chromium postgresql
 
 # Two pytest-xdist workers; the tests sharing a built warehouse stay on one (xdist_group marks).
 test-python: manifest

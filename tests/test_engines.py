@@ -1,5 +1,7 @@
-"""The same project on PostgreSQL and on Spark gives the same numbers as on DuckDB (issue 11; `make engines`
-at scale)."""
+"""The same project on PostgreSQL gives the same numbers as on DuckDB, with write–audit–publish through
+Dagster (issue 11). Spark's comparison (a JVM, the slowest check by far) runs in `make engines`, which CI runs
+after `make test` on every change: DuckDB, PostgreSQL and Spark from the same 100,000 generated leads, data
+tests on every engine."""
 
 from __future__ import annotations
 
@@ -15,7 +17,6 @@ from shared_metrics.engines.comparison import (
     AS_OF,
     SKIPPED_TABLES,
     Reference,
-    compare_engines,
     duckdb_reference,
     engine_differences,
 )
@@ -89,19 +90,6 @@ def test_postgres_refreshes_publish_only_audited_schemas_and_build_incrementally
         assert reconciled[table] == (planted["landed"], planted["staged"]), table
     assert not left_over  # no candidate or previous schemas stay behind a published refresh
     assert not settings.published_warehouse.exists()  # a server target publishes schemas, not a file
-
-
-def test_spark_builds_every_metrics_table_equal_to_duckdb(
-    tiny_settings: Settings, reference: Reference, tmp_path: Path
-) -> None:
-    # Without Spark's data tests (half its build time): DuckDB's build runs them on the same data, and
-    # `make engines` runs them on every engine.
-    duckdb_row, spark_row = compare_engines(
-        tiny_settings.landing_dir, tmp_path, ("spark",), without_data_tests=("spark",), reference=reference
-    )
-    assert (duckdb_row["engine"], spark_row["engine"]) == ("duckdb", "spark")
-    assert spark_row["tables"] == duckdb_row["tables"] >= 12
-    assert spark_row["differences"] == 0, "\n".join(spark_row["problems"])
 
 
 def test_the_postgres_loader_copies_every_landed_row_with_its_type(tiny_settings: Settings) -> None:

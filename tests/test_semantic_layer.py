@@ -229,3 +229,44 @@ def test_every_headline_figure_equals_mf_query_over_the_same_slice(mf_query, war
         semantic = mf_query(",".join(figure.metric for figure in same_filter), None, where)
         for figure in same_filter:
             assert semantic[figure.metric].iloc[0] == pytest.approx(figure.value, rel=1e-9), figure.name
+
+
+def test_pipeline_over_time_metrics_equal_the_marts(mf_query, warehouse) -> None:
+    """Stage advance rate, open pipeline (a balance: a month shows its last week), bookings attainment and the
+    close-date push rate read the same through the semantic layer as from the marts."""
+    semantic = mf_query("stage_advance_rate", "stage_cell__shared_stage")
+    mart = warehouse.execute(
+        """select shared_stage, sum(advanced_count) / sum(advanced_count + lost_at_stage_count) as rate
+           from metrics.opportunity_stage_conversion group by 1"""
+    ).df()
+    assert_same(
+        by_key(semantic, "stage_cell__shared_stage", "stage_advance_rate"),
+        by_key(mart, "shared_stage", "rate"),
+    )
+    semantic = mf_query("open_pipeline", "metric_time__month")
+    mart = warehouse.execute(
+        """with last_weeks as (
+               select date_trunc('month', week_start) as month, max(week_start) as week_start
+               from metrics.pipeline_snapshot group by 1
+           )
+           select last_weeks.month, sum(open_amount) as amount
+           from metrics.pipeline_snapshot inner join last_weeks using (week_start) group by 1"""
+    ).df()
+    assert_same(by_key(semantic, "metric_time__month", "open_pipeline"), by_key(mart, "month", "amount"))
+    semantic = mf_query("bookings_attainment", "target_cell__segment")
+    mart = warehouse.execute(
+        """select segment, sum(won_amount) / sum(bookings_target_amount) as attainment
+           from metrics.sales_target_pacing group by 1"""
+    ).df()
+    assert_same(
+        by_key(semantic, "target_cell__segment", "bookings_attainment"), by_key(mart, "segment", "attainment")
+    )
+    semantic = mf_query("close_date_push_rate", "slipping_opportunity__segment")
+    mart = warehouse.execute(
+        """select segment, avg(case when push_count > 0 then 1.0 else 0 end) as rate
+           from metrics.opportunity_slippage group by 1"""
+    ).df()
+    assert_same(
+        by_key(semantic, "slipping_opportunity__segment", "close_date_push_rate"),
+        by_key(mart, "segment", "rate"),
+    )

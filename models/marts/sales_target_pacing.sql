@@ -1,11 +1,15 @@
 with
 
-opportunities as (
+velocity as (
+    select * from {{ ref('sales_velocity') }}
+),
+
+open_opportunities as (
     select
         *,
-        {{ fiscal_quarter_start('created_at') }} as created_fiscal_quarter,
         {{ fiscal_quarter_start('close_date') }} as close_fiscal_quarter
     from {{ ref('int_opportunities__sourced') }}
+    where not is_closed
 ),
 
 targets as (
@@ -54,27 +58,18 @@ quarter_targets as (
             and (targets.effective_until is null or business_days.fiscal_quarter_start < targets.effective_until)
 ),
 
-won as (
+won_and_created as (
+    -- Bookings (by close date) and pipeline created, as sales_velocity counts them, over every source.
     select
-        close_fiscal_quarter as fiscal_quarter_start,
+        fiscal_quarter_start,
         segment,
         territory,
-        count(*) as won_count,
-        sum(opportunity_amount) as won_amount
-    from opportunities
-    where is_won
-    group by close_fiscal_quarter, segment, territory
-),
-
-created as (
-    select
-        created_fiscal_quarter as fiscal_quarter_start,
-        segment,
-        territory,
-        count(*) as created_count,
-        sum(opportunity_amount) as created_amount
-    from opportunities
-    group by created_fiscal_quarter, segment, territory
+        cast(sum(won_count) as {{ dbt.type_bigint() }}) as won_count,
+        sum(won_amount) as won_amount,
+        cast(sum(created_count) as {{ dbt.type_bigint() }}) as created_count,
+        sum(created_amount) as created_amount
+    from velocity
+    group by fiscal_quarter_start, segment, territory
 ),
 
 open_due as (
@@ -85,31 +80,25 @@ open_due as (
         territory,
         count(*) as open_due_count,
         sum(opportunity_amount) as open_due_amount
-    from opportunities
-    where not is_closed
+    from open_opportunities
     group by close_fiscal_quarter, segment, territory
 ),
 
 measured as (
     select
         quarter_targets.*,
-        coalesce(won.won_count, 0) as won_count,
-        coalesce(won.won_amount, 0) as won_amount,
-        coalesce(created.created_count, 0) as created_count,
-        coalesce(created.created_amount, 0) as created_amount,
+        coalesce(won_and_created.won_count, 0) as won_count,
+        coalesce(won_and_created.won_amount, 0) as won_amount,
+        coalesce(won_and_created.created_count, 0) as created_count,
+        coalesce(won_and_created.created_amount, 0) as created_amount,
         coalesce(open_due.open_due_count, 0) as open_due_count,
         coalesce(open_due.open_due_amount, 0) as open_due_amount
     from quarter_targets
-    left join won
+    left join won_and_created
         on
-            quarter_targets.fiscal_quarter_start = won.fiscal_quarter_start
-            and quarter_targets.segment = won.segment
-            and quarter_targets.territory = won.territory
-    left join created
-        on
-            quarter_targets.fiscal_quarter_start = created.fiscal_quarter_start
-            and quarter_targets.segment = created.segment
-            and quarter_targets.territory = created.territory
+            quarter_targets.fiscal_quarter_start = won_and_created.fiscal_quarter_start
+            and quarter_targets.segment = won_and_created.segment
+            and quarter_targets.territory = won_and_created.territory
     left join open_due
         on
             quarter_targets.fiscal_quarter_start = open_due.fiscal_quarter_start

@@ -14,7 +14,8 @@ created as (
         segment,
         territory,
         sourced_by,
-        count(*) as created_count
+        count(*) as created_count,
+        coalesce(sum(opportunity_amount), 0) as created_amount
     from opportunities
     group by created_fiscal_quarter, segment, territory, sourced_by
 ),
@@ -58,6 +59,7 @@ final as (
         slices.territory,
         slices.sourced_by,
         coalesce(created.created_count, 0) as created_count,
+        coalesce(created.created_amount, 0) as created_amount,
         coalesce(closed.closed_count, 0) as closed_count,
         coalesce(closed.won_count, 0) as won_count,
         coalesce(closed.won_amount, 0) as won_amount,

@@ -86,21 +86,21 @@ def spark_server() -> Iterator[ThriftServer]:
 
 
 @contextlib.contextmanager
-def build_on_postgres(landing: Path, data_tests: bool) -> Iterator[tuple[float, float, Callable[[], dict]]]:
-    """Load the landing, build; (load seconds, build seconds, a reader of the metrics tables)."""
+def build_on_postgres(landing: Path) -> Iterator[tuple[float, float, Callable[[], dict]]]:
+    """Load the landing, build and test; (load seconds, build seconds, a reader of the metrics tables)."""
     with postgres_server() as server:
         started = time.perf_counter()
         load_landing(landing, server)
         load_seconds = time.perf_counter() - started
         prepare_candidate_schemas(server, history=[])
         environment = {**server.environment(), SCHEMA_SUFFIX_ENV: CANDIDATE_SUFFIX}
-        seconds = dbt_build("postgres", environment, data_tests)
+        seconds = dbt_build("postgres", environment)
         publish_candidate_schemas(server, version_now(), project_fingerprint())
         yield load_seconds, seconds, lambda: postgres_tables(server, "metrics", SKIPPED_TABLES)
 
 
 @contextlib.contextmanager
-def build_on_spark(landing: Path, data_tests: bool) -> Iterator[tuple[float, float, Callable[[], dict]]]:
+def build_on_spark(landing: Path) -> Iterator[tuple[float, float, Callable[[], dict]]]:
     """Build over the landing Parquet files (the server reads them by path); as build_on_postgres."""
     with spark_server() as server:
         version = version_now()
@@ -109,7 +109,7 @@ def build_on_spark(landing: Path, data_tests: bool) -> Iterator[tuple[float, flo
             "LANDING_DIR": str(landing.resolve()),
             SCHEMA_SUFFIX_ENV: version_suffix(version),
         }
-        seconds = dbt_build("spark", environment, data_tests)
+        seconds = dbt_build("spark", environment)
         publish_version(server, version)  # readers read views onto this version
         yield 0.0, seconds, lambda: spark_tables(server, "metrics", SKIPPED_TABLES)
 
@@ -135,17 +135,10 @@ def duckdb_reference(landing: Path, work: Path, data_tests: bool = True) -> Refe
     return Reference(seconds, warehouse_tables(duckdb_file, "metrics", SKIPPED_TABLES))
 
 
-def compare_engines(
-    landing: Path,
-    work: Path,
-    engines: tuple[str, ...] = ENGINES,
-    without_data_tests: tuple[str, ...] = (),
-    reference: Reference | None = None,
-) -> list[dict]:
-    """Build on each engine and compare each with DuckDB (built here unless a reference is given); one summary
-    row per engine, DuckDB's first. Engines in `without_data_tests` build models and seeds only (CI's quicker
-    Spark run: DuckDB's build tests the data, and the comparison holds the engine to DuckDB's results)."""
-    reference = reference or duckdb_reference(landing, work)
+def compare_engines(landing: Path, work: Path, engines: tuple[str, ...] = ENGINES) -> list[dict]:
+    """Build and test on DuckDB and on each engine and compare each with DuckDB; one summary row per engine,
+    DuckDB's first."""
+    reference = duckdb_reference(landing, work)
     rows = [
         {
             "engine": "duckdb",
@@ -155,7 +148,7 @@ def compare_engines(
         }
     ]
     for engine in engines:
-        with BUILDERS[engine](landing, engine not in without_data_tests) as (
+        with BUILDERS[engine](landing) as (
             load_seconds,
             seconds,
             read_tables,

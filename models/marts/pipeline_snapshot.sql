@@ -10,8 +10,7 @@ with
 states as (
     select
         *,
-        {{ period_after('fiscal_quarter', 'close_fiscal_quarter_start') }} as close_fiscal_quarter_end,
-        cast({{ dbt.dateadd('month', -3, 'close_fiscal_quarter_start') }} as date) as previous_fiscal_quarter_start
+        {{ period_before('fiscal_quarter', 'close_fiscal_quarter_start') }} as previous_fiscal_quarter_start
     from {{ ref('int_opportunities__states_spanned') }}
     where stage_type = 'open'
 ),

@@ -11,10 +11,7 @@
 with
 
 states as (
-    select
-        *,
-        {{ period_after('fiscal_quarter', 'close_fiscal_quarter_start') }} as close_fiscal_quarter_end
-    from {{ ref('int_opportunities__states_spanned') }}
+    select * from {{ ref('int_opportunities__states_spanned') }}
 ),
 
 spans as (
@@ -95,31 +92,35 @@ balance_changes as (
 moves as (
     -- Each history row moves the deal within the period that ends at or after it (a row at a period's first
     -- instant already counts in its opening), judged against the quarter that period starts in.
-    {%- for period in periods %}
-        select
-            '{{ period }}' as period_type,
-            {{ period_before(period, period_start_at_or_after(period, 'valid_from')) }} as period_start,
-            segment,
-            territory,
-            sourced_by,
-            stage_type,
-            previous_stage_type,
-            opportunity_amount,
-            opportunity_amount - previous_amount as amount_change,
-            stage_type = 'open'
-            and close_fiscal_quarter_start = {{ fiscal_quarter_start(
-                period_before(period, period_start_at_or_after(period, 'valid_from'))) }} as is_due_after,
-            coalesce(
-                previous_stage_type = 'open'
-                and previous_close_fiscal_quarter_start = {{ fiscal_quarter_start(
-                    period_before(period, period_start_at_or_after(period, 'valid_from'))) }},
-                false
-            ) as was_due_before
-        from states
-        {%- if not loop.last %}
-            union all
-        {%- endif %}
-    {%- endfor %}
+    select
+        *,
+        stage_type = 'open'
+        and close_fiscal_quarter_start = {{ fiscal_quarter_start('period_start') }} as is_due_after,
+        coalesce(
+            previous_stage_type = 'open'
+            and previous_close_fiscal_quarter_start = {{ fiscal_quarter_start('period_start') }},
+            false
+        ) as was_due_before
+    from (
+        {%- for period in periods %}
+            select
+                '{{ period }}' as period_type,
+                {{ period_before(period, period_start_at_or_after(period, 'valid_from')) }} as period_start,
+                segment,
+                territory,
+                sourced_by,
+                stage_type,
+                previous_stage_type,
+                opportunity_amount,
+                opportunity_amount - previous_amount as amount_change,
+                close_fiscal_quarter_start,
+                previous_close_fiscal_quarter_start
+            from states
+            {%- if not loop.last %}
+                union all
+            {%- endif %}
+        {%- endfor %}
+    ) as state_periods
 ),
 
 movement_sums as (

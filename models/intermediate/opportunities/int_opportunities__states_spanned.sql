@@ -40,7 +40,7 @@ spanned as (
 ),
 
 previous_states as (
-    -- The state each row replaced, for the movements of the pipeline waterfall.
+    -- The state each row replaced: the pipeline waterfall's movements and the close-date pushes.
     select
         spanned.*,
         lag(spanned.stage_type) over (
@@ -59,6 +59,8 @@ final as (
     select
         previous_states.*,
         {{ fiscal_quarter_start('previous_states.close_date') }} as close_fiscal_quarter_start,
+        {{ period_after('fiscal_quarter', fiscal_quarter_start('previous_states.close_date')) }}
+            as close_fiscal_quarter_end,
         {{ fiscal_quarter_start('previous_states.previous_close_date') }} as previous_close_fiscal_quarter_start,
         opportunities.segment,
         opportunities.territory,

@@ -13,10 +13,7 @@ opportunities as (
 ),
 
 targets as (
-    select
-        *,
-        lead(effective_from) over (partition by segment, territory order by effective_from) as effective_until
-    from {{ ref('marketing_sla_targets') }}
+    {{ effective_dated_rows('marketing_sla_targets', ['segment', 'territory']) }}
 ),
 
 handovers as (
@@ -99,8 +96,7 @@ final as (
         on
             months.segment = targets.segment
             and months.territory = targets.territory
-            and months.sla_month >= targets.effective_from
-            and (targets.effective_until is null or months.sla_month < targets.effective_until)
+            and {{ in_force_on('targets', 'months.sla_month') }}
 )
 
 select * from final

@@ -26,10 +26,7 @@ calendar_days as (
 ),
 
 targets as (
-    select
-        *,
-        lead(effective_from) over (partition by segment order by effective_from) as effective_until
-    from {{ ref('sales_sla_targets') }}
+    {{ effective_dated_rows('sales_sla_targets', ['segment']) }}
 ),
 
 handed_over as (
@@ -53,8 +50,7 @@ handed_over as (
     left join targets
         on
             leads.segment = targets.segment
-            and cast(mqls.mql_at as date) >= targets.effective_from
-            and (targets.effective_until is null or cast(mqls.mql_at as date) < targets.effective_until)
+            and {{ in_force_on('targets', 'cast(mqls.mql_at as date)') }}
 ),
 
 handed_over_clock as (

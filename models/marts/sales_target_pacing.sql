@@ -13,10 +13,7 @@ open_opportunities as (
 ),
 
 targets as (
-    select
-        *,
-        lead(effective_from) over (partition by segment, territory order by effective_from) as effective_until
-    from {{ ref('sales_targets') }}
+    {{ effective_dated_rows('sales_targets', ['segment', 'territory']) }}
 ),
 
 calendar_days as (
@@ -54,8 +51,7 @@ quarter_targets as (
     inner join targets
         on
             business_days.territory = targets.territory
-            and business_days.fiscal_quarter_start >= targets.effective_from
-            and (targets.effective_until is null or business_days.fiscal_quarter_start < targets.effective_until)
+            and {{ in_force_on('targets', 'business_days.fiscal_quarter_start') }}
 ),
 
 won_and_created as (

@@ -2,13 +2,9 @@
 
 with
 
-stage_changes as (
-    select * from {{ ref('stg_salesforce__opportunity_stage_changes') }}
+states as (
+    select * from {{ ref('int_opportunities__states_spanned') }}
     where {{ to_refresh('opportunity_id', 'int_opportunities__changed') }}
-),
-
-stage_map as (
-    select * from {{ ref('opportunity_stage_map') }}
 ),
 
 opportunities as (
@@ -19,25 +15,9 @@ users as (
     select * from {{ ref('stg_salesforce__users') }}
 ),
 
-mapped as (
-    select
-        stage_changes.opportunity_id,
-        stage_changes.opportunity_stage_change_id,
-        stage_changes.changed_at,
-        stage_map.shared_stage,
-        stage_map.stage_order,
-        stage_map.stage_type,
-        lag(stage_map.shared_stage) over (
-            partition by stage_changes.opportunity_id
-            order by stage_changes.changed_at, stage_changes.opportunity_stage_change_id
-        ) as previous_shared_stage
-    from stage_changes
-    inner join stage_map on stage_changes.stage_name = stage_map.stage_name
-),
-
 visit_starts as (
-    -- History rows that only change the amount, probability or close date stay within the visit.
-    select * from mapped
+    -- States that only change the amount, probability or close date stay within the visit.
+    select * from states
     where previous_shared_stage is null or previous_shared_stage <> shared_stage
 ),
 
@@ -47,22 +27,12 @@ visits as (
         shared_stage,
         stage_order,
         stage_type,
-        changed_at as entered_at,
-        row_number() over (
-            partition by opportunity_id order by changed_at, opportunity_stage_change_id
-        ) as visit_number,
-        lead(changed_at) over (
-            partition by opportunity_id order by changed_at, opportunity_stage_change_id
-        ) as exited_at,
-        lead(shared_stage) over (
-            partition by opportunity_id order by changed_at, opportunity_stage_change_id
-        ) as next_shared_stage,
-        lead(stage_order) over (
-            partition by opportunity_id order by changed_at, opportunity_stage_change_id
-        ) as next_stage_order,
-        lead(stage_type) over (
-            partition by opportunity_id order by changed_at, opportunity_stage_change_id
-        ) as next_stage_type
+        valid_from as entered_at,
+        row_number() over (partition by opportunity_id order by state_number) as visit_number,
+        lead(valid_from) over (partition by opportunity_id order by state_number) as exited_at,
+        lead(shared_stage) over (partition by opportunity_id order by state_number) as next_shared_stage,
+        lead(stage_order) over (partition by opportunity_id order by state_number) as next_stage_order,
+        lead(stage_type) over (partition by opportunity_id order by state_number) as next_stage_type
     from visit_starts
 ),
 

@@ -40,9 +40,12 @@ spanned as (
 ),
 
 previous_states as (
-    -- The state each row replaced: the pipeline waterfall's movements and the close-date pushes.
+    -- The state each row replaced: stage visits, the pipeline waterfall's movements and close-date pushes.
     select
         spanned.*,
+        lag(spanned.shared_stage) over (
+            partition by spanned.opportunity_id order by spanned.state_number
+        ) as previous_shared_stage,
         lag(spanned.stage_type) over (
             partition by spanned.opportunity_id order by spanned.state_number
         ) as previous_stage_type,

@@ -481,6 +481,102 @@ def win_rates(read: Reader, where: Slice) -> pd.DataFrame:
     )
 
 
+# --- Pipeline over time -------------------------------------------------------------------------------------
+
+WATERFALL_PERIODS = {"Fiscal quarter": "fiscal_quarter", "Month": "month", "Week": "week"}
+# The waterfall's steps in order, with the sign each adds to the open pipeline.
+WATERFALL_MOVEMENTS = [
+    ("created", 1),
+    ("pulled_in", 1),
+    ("reopened", 1),
+    ("increased", 1),
+    ("decreased", -1),
+    ("won", -1),
+    ("lost", -1),
+    ("pushed_out", -1),
+]
+
+
+def waterfall_period_starts(read: Reader, period_type: str) -> list:
+    frame = read(
+        "select distinct period_start from metrics.pipeline_waterfall where period_type = ? order by 1 desc",
+        [period_type],
+    )
+    return list(frame["period_start"])
+
+
+def pipeline_waterfall(read: Reader, where: Slice, period_type: str, period_start) -> pd.DataFrame:
+    """One period's movements of the pipeline due in its fiscal quarter, as steps: opening, each movement
+    (signed), closing. The slice's segments and territories apply; its months do not (the period does)."""
+    sql, parameters = Slice(segments=where.segments, territories=where.territories).where("")
+    amounts = ", ".join(f"sum({name}_amount) as {name}" for name, _ in WATERFALL_MOVEMENTS)
+    frame = read(
+        f"""select sum(opening_amount) as opening, {amounts}, sum(closing_amount) as closing
+            from metrics.pipeline_waterfall
+            where period_type = ? and period_start = cast(? as date) and {sql}""",
+        [period_type, str(period_start), *parameters],
+    )
+    row = frame.iloc[0].fillna(0)
+    steps = [("opening", float(row["opening"]), "absolute")]
+    steps += [(name, sign * float(row[name]), "relative") for name, sign in WATERFALL_MOVEMENTS]
+    steps.append(("closing", float(row["closing"]), "total"))
+    return pd.DataFrame(steps, columns=["step", "amount", "measure"])
+
+
+def pipeline_snapshot_trend(read: Reader, where: Slice) -> pd.DataFrame:
+    """Per week (snapshot at its end) and forecast category: open pipeline, weighted, due this quarter."""
+    sql, parameters = where.where("cast(date_trunc('month', week_start) as date)")
+    return read(
+        f"""select week_start, forecast_category, sum(open_amount) as open_amount,
+                   sum(weighted_amount) as weighted_amount,
+                   sum(closing_this_quarter_amount) as closing_this_quarter_amount
+            from metrics.pipeline_snapshot where {sql} group by all order by 1, 2""",
+        parameters,
+    )
+
+
+def pacing_quarters(read: Reader) -> list:
+    frame = read("select distinct fiscal_quarter_start from metrics.sales_target_pacing order by 1 desc")
+    return list(frame["fiscal_quarter_start"])
+
+
+def target_pacing_by_territory(read: Reader, where: Slice, quarter) -> pd.DataFrame:
+    """One fiscal quarter per territory (over the slice's segments): bookings against target, the elapsed
+    share of business days, pacing, pipeline created against its target and coverage."""
+    sql, parameters = Slice(segments=where.segments, territories=where.territories).where("")
+    return read(
+        f"""select territory, sum(won_amount) as won_amount,
+                   sum(bookings_target_amount) as bookings_target_amount,
+                   sum(won_amount) / nullif(sum(bookings_target_amount), 0) as bookings_attainment,
+                   max(elapsed_share) as elapsed_share,
+                   sum(won_amount) / nullif(sum(bookings_target_amount), 0)
+                   / nullif(max(elapsed_share), 0) as bookings_pacing,
+                   sum(created_amount) / nullif(sum(pipeline_target_amount), 0) as pipeline_attainment,
+                   sum(open_due_amount) / nullif(sum(bookings_target_amount) - sum(won_amount), 0)
+                   * case when sum(bookings_target_amount) > sum(won_amount) then 1 end as pipeline_coverage
+            from metrics.sales_target_pacing
+            where fiscal_quarter_start = cast(? as date) and {sql}
+            group by territory order by territory""",
+        [str(quarter), *parameters],
+    )
+
+
+SCORECARD_ROLES = ["Sales Rep", "Sales Manager", "Sales Director", "Head of Sales"]
+
+
+def scorecard(read: Reader, quarter, role: str) -> pd.DataFrame:
+    """Everyone of one role in one fiscal quarter, their figures (a manager's over every rep below)."""
+    return read(
+        """select coalesce(user_display_name, user_id) as person, team_name as team, territory, rep_count,
+                  won_amount, bookings_quota_amount, quota_attainment, win_rate, average_won_cycle_days,
+                  created_amount, pipeline_coverage, first_touch_within_target_rate, enough_attempts_rate
+           from metrics.sales_scorecard
+           where fiscal_quarter_start = cast(? as date) and user_role = ?
+           order by quota_attainment desc nulls last, person""",
+        [str(quarter), role],
+    )
+
+
 # --- Campaigns ----------------------------------------------------------------------------------------------
 
 ATTRIBUTION_MODELS = {

@@ -11,7 +11,7 @@ from shared_metrics.settings import PROJECT_DIR
 pytestmark = pytest.mark.xdist_group("small_warehouse")
 
 APP = str(PROJECT_DIR / "dashboard" / "app.py")
-PAGES = ["Overview", "Funnel", "SLA", "Pipeline", "Campaigns", "Data quality"]
+PAGES = ["Overview", "Funnel", "SLA", "Pipeline", "Pipeline over time", "Campaigns", "Data quality"]
 
 
 @pytest.fixture

@@ -19,7 +19,15 @@ from shared_metrics.settings import PROJECT_DIR
 pytestmark = pytest.mark.xdist_group("small_warehouse")
 
 SCREENSHOTS = PROJECT_DIR / "test-artifacts" / "screenshots"
-PAGES_WITH_CHARTS = ["Overview", "Funnel", "SLA", "Pipeline", "Campaigns", "Data quality"]
+PAGES_WITH_CHARTS = [
+    "Overview",
+    "Funnel",
+    "SLA",
+    "Pipeline",
+    "Pipeline over time",
+    "Campaigns",
+    "Data quality",
+]
 
 
 def free_port() -> int:
@@ -80,6 +88,9 @@ def test_every_page_loads_in_chromium_and_a_filter_changes_a_number(dashboard_ur
             page.get_by_test_id("stSidebar").get_by_text(name, exact=True).click()
             expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible(timeout=60_000)
             expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=60_000)
+            if name == "Pipeline over time":
+                # The waterfall, the weekly snapshot trend and pacing against target per territory.
+                expect(page.locator(".js-plotly-plot")).to_have_count(3, timeout=60_000)
             page.wait_for_timeout(1_000)
             page.screenshot(path=str(SCREENSHOTS / f"{name.lower().replace(' ', '_')}.png"), full_page=True)
         page.get_by_test_id("stSidebar").get_by_text("Overview", exact=True).click()

@@ -221,7 +221,7 @@ def test_close_dates_are_pushed_at_the_planted_rates_and_only_later(
 ) -> None:
     """Per segment the share of deals pushed matches the planted probability within sampling error, pushed
     deals are pushed again about as often as planted, and reading the landed history (a later close date on a
-    row of an open stage) finds exactly the truth's pushes."""
+    row of an open stage after one of an open stage: a reopening is no push) finds the truth's pushes."""
     rows = small_truth["close_date_pushes"]
     for row in rows:
         p, n = row["push_probability"], row["opportunities"]
@@ -233,17 +233,51 @@ def test_close_dates_are_pushed_at_the_planted_rates_and_only_later(
         f"""
         with history as (
             select opportunity_id, stage_name, close_date,
-                lag(close_date) over (partition by opportunity_id order by created_date, id) as previous_close
+                lag(close_date) over in_time as previous_close,
+                lag(stage_name) over in_time as previous_stage
+            from read_parquet('{small_landing}/opportunity_history/*.parquet')
+            where not is_deleted and opportunity_id in (
+                select id from read_parquet('{small_landing}/opportunity/*.parquet')
+                where not is_deleted and created_date < '{cutoff}'
+            )
+            window in_time as (partition by opportunity_id order by created_date, id)
+        )
+        select count(*) from history
+        where stage_name not like 'Closed%' and previous_stage not like 'Closed%'
+            and close_date > previous_close
+        """
+    ).fetchall()[0][0]
+    assert landed_pushes == pytest.approx(sum(r["pushes"] for r in rows), rel=0.02)
+
+
+def test_lost_deals_are_reopened_at_the_planted_rates_and_lost_again(
+    small_landing: Path, small_truth: dict
+) -> None:
+    """Per segment the share of lost deals reopened matches the planted probability within sampling error,
+    and the landed history holds exactly the truth's reopenings: an open-stage row right after a Closed Lost
+    one."""
+    rows = small_truth["reopenings"]
+    for row in rows:
+        p, n = row["reopen_probability"], row["settled_lost"]
+        assert n > 1000 and abs(row["settled_reopened"] - n * p) <= 4 * math.sqrt(n * p * (1 - p)), row
+        assert row["lost_again"] <= row["reopened"] <= row["lost"]
+    cutoff = small_truth["generator"]["mature_cohorts_created_before"]
+    landed = duckdb.sql(
+        f"""
+        with history as (
+            select opportunity_id, stage_name,
+                lag(stage_name) over (partition by opportunity_id order by created_date, id) as previous_stage
             from read_parquet('{small_landing}/opportunity_history/*.parquet')
             where not is_deleted and opportunity_id in (
                 select id from read_parquet('{small_landing}/opportunity/*.parquet')
                 where not is_deleted and created_date < '{cutoff}'
             )
         )
-        select count(*) from history where stage_name not like 'Closed%' and close_date > previous_close
+        select count(distinct opportunity_id) from history
+        where previous_stage = 'Closed Lost' and stage_name not like 'Closed%'
         """
     ).fetchall()[0][0]
-    assert landed_pushes == pytest.approx(sum(r["pushes"] for r in rows), rel=0.02)
+    assert landed == sum(row["reopened"] for row in rows)
 
 
 def test_truth_file_is_json_with_every_section(small_landing: Path) -> None:

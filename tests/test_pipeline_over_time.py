@@ -10,6 +10,7 @@ import math
 import numpy as np
 import pytest
 
+from shared_metrics.generate.parameters import REOPEN_AFTER_DAYS
 from shared_metrics.settings import PROJECT_DIR
 
 # Tests that share this module's built warehouse run on one pytest-xdist worker (make test runs two).
@@ -105,6 +106,53 @@ def test_close_date_pushes_recover_the_planted_push_rates(warehouse, small_truth
     assert per_push == per_deal > 0
 
 
+def test_reopenings_recover_the_planted_reopen_rates(warehouse, small_truth: dict) -> None:
+    """Lost deals reopened and lost again are exactly the landed ones, the share reopened (of deals lost long
+    enough ago for it to be decided) is within sampling error of the planted probability, and a reopening is
+    never counted as a close-date push."""
+    settled_before = np.datetime64(small_truth["generator"]["as_of"]) - np.timedelta64(
+        int(REOPEN_AFTER_DAYS[1] * 86400), "s"
+    )
+    observed = {
+        segment: tuple(int(value) for value in counts)
+        for segment, *counts in warehouse.execute(
+            """select slippage.segment, count(*), count(*) filter (where slippage.reopen_count > 0),
+                      count(*) filter (where lost.visit_count > 1),
+                      count(*) filter (where lost.reached_at <= ?),
+                      count(*) filter (where lost.reached_at <= ? and slippage.reopen_count > 0)
+               from metrics.opportunity_slippage as slippage
+               inner join metrics.opportunity_stages as lost
+                   on slippage.opportunity_id = lost.opportunity_id and lost.shared_stage = 'Lost'
+               where slippage.created_at < ?
+               group by all""",
+            [
+                settled_before.item(),
+                settled_before.item(),
+                small_truth["generator"]["mature_cohorts_created_before"],
+            ],
+        ).fetchall()
+    }
+    for planted in small_truth["reopenings"]:
+        lost, reopened, lost_again, settled, settled_reopened = observed[planted["segment"]]
+        assert (lost, reopened, lost_again, settled, settled_reopened) == (
+            planted["lost"],
+            planted["reopened"],
+            planted["lost_again"],
+            planted["settled_lost"],
+            planted["settled_reopened"],
+        ), planted
+        p = planted["reopen_probability"]
+        assert abs(settled_reopened / settled - p) <= Z * math.sqrt(p * (1 - p) / settled), planted
+        assert lost_again > 0
+    reopened_pushes = warehouse.execute(
+        """select count(*) from intermediate.int_opportunities__close_dates_pushed as pushes
+           inner join intermediate.int_opportunities__states_spanned as states
+               using (opportunity_stage_change_id)
+           where states.previous_stage_type <> 'open'"""
+    ).fetchall()[0][0]
+    assert reopened_pushes == 0
+
+
 def test_weekly_snapshots_equal_the_pipeline_read_straight_from_the_landed_history(
     warehouse, small_landing
 ) -> None:
@@ -197,3 +245,75 @@ def test_target_pacing_counts_bookings_and_business_days_independently_read(ware
         assert share == pytest.approx(elapsed / days, rel=1e-12)
         if share:
             assert pace == pytest.approx(attainment / share, rel=1e-12)
+
+
+def test_scorecards_add_each_reps_deals_up_the_landed_manager_chain(warehouse, small_landing) -> None:
+    """Every rep's deals count for them and each manager above them in the landed user table (a chain of rep,
+    manager, director and head of sales), quotas add up to the shared targets at the top, and the SLA counts
+    at the top equal sales_sla_compliance's."""
+    manager_of = dict(
+        warehouse.execute(
+            f"select distinct id, manager_id from read_parquet('{small_landing}/user/*.parquet')"
+        ).fetchall()
+    )
+
+    def chain(user_id: str):
+        while user_id is not None:
+            yield user_id
+            user_id = manager_of.get(user_id)
+
+    expected: dict[tuple, list] = {}
+    for created_quarter, close_quarter, owner, is_won, amount in warehouse.execute(
+        """select cast(date_trunc('quarter', created_at) as date),
+                  cast(date_trunc('quarter', close_date) as date), owner_user_id, is_won, opportunity_amount
+           from intermediate.int_opportunities__sourced"""
+    ).fetchall():
+        for above in chain(owner):
+            expected.setdefault((created_quarter, above), [0, 0, 0.0])[0] += 1
+            if is_won:
+                figures = expected.setdefault((close_quarter, above), [0, 0, 0.0])
+                figures[1] += 1
+                figures[2] += float(amount)
+    scorecard = {
+        (quarter, user_id): [int(created), int(won), float(amount)]
+        for quarter, user_id, created, won, amount in warehouse.execute(
+            """select fiscal_quarter_start, user_id, created_count, won_count, won_amount
+               from metrics.sales_scorecard"""
+        ).fetchall()
+    }
+    last_quarter = max(quarter for quarter, _ in scorecard)
+    expected = {key: figures for key, figures in expected.items() if key[0] <= last_quarter}
+    assert set(scorecard) >= set(expected)
+    for key, (created, won, amount) in scorecard.items():
+        assert [created, won] == expected.get(key, [0, 0, 0.0])[:2], key
+        assert amount == pytest.approx(expected.get(key, [0, 0, 0.0])[2], rel=1e-9), key
+    roles = dict(
+        warehouse.execute(
+            "select distinct user_role, count(*) from metrics.sales_scorecard group by 1"
+        ).fetchall()
+    )
+    assert set(roles) == {"Sales Rep", "Sales Manager", "Sales Director", "Head of Sales"}
+    # At the top of the chain: every rep's quota adds up to the shared targets, the SLA to the SLA mart's.
+    top = warehouse.execute(
+        """with head as (
+               select fiscal_quarter_start, bookings_quota_amount, received_mql_count, first_touch_met_count
+               from metrics.sales_scorecard where manager_user_id is null
+           ),
+           targets as (
+               select fiscal_quarter_start, sum(bookings_target_amount) as target
+               from metrics.sales_target_pacing group by all
+           ),
+           sla as (
+               select cast(date_trunc('quarter', mql_month) as date) as fiscal_quarter_start,
+                      sum(received_mql_count) as mqls, sum(first_touch_met_count) as met
+               from metrics.sales_sla_compliance group by all
+           )
+           select head.*, targets.target, sla.mqls, sla.met
+           from head
+           inner join targets using (fiscal_quarter_start)
+           inner join sla using (fiscal_quarter_start)"""
+    ).fetchall()
+    assert len(top) >= 8
+    for quarter, quota, mqls, met, target, sla_mqls, sla_met in top:
+        assert float(quota) == pytest.approx(float(target), rel=1e-9), quarter
+        assert (mqls, met) == (sla_mqls, sla_met), quarter

@@ -19,6 +19,17 @@ pushes as (
     group by opportunity_id
 ),
 
+reopenings as (
+    -- A closed deal (won or lost) brought back to an open stage slips too, by more than a date.
+    select
+        opportunity_id,
+        count(*) as reopen_count,
+        max(exited_at) as last_reopened_at
+    from {{ ref('int_opportunities__stages_visited') }}
+    where exit_type = 'reopened'
+    group by opportunity_id
+),
+
 final as (
     select
         opportunities.opportunity_id,
@@ -36,9 +47,12 @@ final as (
         pushes.last_pushed_at,
         coalesce(pushes.push_count, 0) as push_count,
         coalesce(pushes.days_pushed, 0) as days_pushed,
-        cast(coalesce(pushes.pushed_amount, 0) as {{ dbt.type_numeric() }}) as pushed_amount
+        cast(coalesce(pushes.pushed_amount, 0) as {{ dbt.type_numeric() }}) as pushed_amount,
+        reopenings.last_reopened_at,
+        coalesce(reopenings.reopen_count, 0) as reopen_count
     from opportunities
     left join pushes on opportunities.opportunity_id = pushes.opportunity_id
+    left join reopenings on opportunities.opportunity_id = reopenings.opportunity_id
 )
 
 select * from final

@@ -124,6 +124,35 @@ def _with_pushes_and_amount_edits(
     }
 
 
+def _with_reopenings(rng: np.random.Generator, segment: np.ndarray, history: dict) -> dict:
+    """The history plus the planted reopenings: a lost deal reopened in the stage it was lost from, with a new
+    expected close date, and lost again on that date (rows still in time order per opportunity)."""
+    lost_rows = np.flatnonzero(history["is_stage_change"] & (history["stage"] == "Closed Lost"))
+    lost_opp = history["opportunity"][lost_rows]
+    reopened = rng.random(len(lost_rows)) < P.REOPEN_PROBABILITY_BY_SEGMENT[segment[lost_opp]]
+    # The loss is each lost deal's last row: the row before it carries the stage it was lost from.
+    lost_rows = lost_rows[reopened]
+    n = len(lost_rows)
+    reopen_time = history["time"][lost_rows] + (rng.uniform(*P.REOPEN_AFTER_DAYS, n) * DAY).astype(np.int64)
+    lost_again_time = reopen_time + (rng.uniform(*P.REOPENED_OPEN_DAYS, n) * DAY).astype(np.int64)
+    added = {
+        "opportunity": np.tile(history["opportunity"][lost_rows], 2),
+        "time": np.concatenate([reopen_time, lost_again_time]),
+        "stage": np.concatenate([history["stage"][lost_rows - 1], history["stage"][lost_rows]]),
+        "step": np.concatenate([history["step"][lost_rows - 1], history["step"][lost_rows]]),
+        "is_stage_change": np.ones(2 * n, bool),
+        "is_push": np.zeros(2 * n, bool),
+        "amount": np.tile(history["amount"][lost_rows], 2),
+        "close_at": np.tile(lost_again_time, 2),
+        "is_reopening": np.r_[np.ones(n, bool), np.zeros(n, bool)],
+    }
+    history = {**history, "is_reopening": np.zeros(len(history["time"]), bool)}
+    merged = {column: np.concatenate([history[column], added[column]]) for column in history}
+    # Rows at equal times keep their order: the reopenings come after every earlier row of their deal.
+    order = np.lexsort((np.arange(len(merged["time"])), merged["time"], merged["opportunity"]))
+    return {column: values[order] for column, values in merged.items()}
+
+
 def draw_opportunities(world: World, rng: np.random.Generator, leads: Leads, base: int) -> dict:
     as_of = world.as_of
     converted = np.flatnonzero(leads.reached_at[:, 3] != NO_TIME)
@@ -203,6 +232,7 @@ def draw_opportunities(world: World, rng: np.random.Generator, leads: Leads, bas
     history = _with_pushes_and_amount_edits(
         rng, segment, created, close_at, row_opp, row_time, row_stage, row_amount, step
     )
+    history = _with_reopenings(rng, segment, history)
     row_keep = history["time"] <= as_of
     history = {column: values[row_keep] for column, values in history.items()}
     row_opp, row_time = history["opportunity"], history["time"]

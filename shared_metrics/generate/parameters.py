@@ -196,3 +196,8 @@ PUSH_DAYS_BEFORE_DUE = 7.0
 # Amount edits: this share of deals per segment has its amount changed once while open, by a lognormal factor.
 AMOUNT_EDIT_PROBABILITY_BY_SEGMENT = np.array([0.15, 0.25, 0.35])
 AMOUNT_EDIT_SIGMA = 0.25
+# Reopenings: this share of lost deals per segment is reopened REOPEN_AFTER_DAYS after the loss (uniform), in
+# the stage it was lost from and with a new expected close date, and lost again REOPENED_OPEN_DAYS later.
+REOPEN_PROBABILITY_BY_SEGMENT = np.array([0.05, 0.07, 0.10])
+REOPEN_AFTER_DAYS = (14.0, 120.0)
+REOPENED_OPEN_DAYS = (10.0, 60.0)

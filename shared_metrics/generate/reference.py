@@ -46,7 +46,7 @@ def epoch_seconds(day: dt.date) -> int:
 
 @dataclass
 class Reps:
-    """Sales reps (lead owners) grouped by segment and territory; managers are not in here."""
+    """Sales reps (lead owners) grouped by segment and territory; their managers are not in here."""
 
     number: np.ndarray  # id numbers
     segment: np.ndarray
@@ -108,9 +108,14 @@ def _reps(rng: np.random.Generator, leads: int, time_zones: dict[str, str]) -> t
         f"{TERRITORIES[t]} {P.SEGMENTS[s]} {k + 1}"
         for s, t, k in zip(segment, territory, team_in_group, strict=True)
     ]
-    # Managers: one per team, numbered after the reps.
+    # The manager chain: a manager per team, a director per territory, one head of sales; numbered after the
+    # reps in that order.
     teams, rep_team = np.unique(np.array(team_names, dtype=object), return_inverse=True)
+    team_territory_index = np.zeros(len(teams), dtype=np.int64)
+    team_territory_index[rep_team] = territory
     manager_number = n_reps + 1 + np.arange(len(teams))
+    director_number = manager_number[-1] + 1 + np.arange(len(TERRITORIES))
+    head_number = director_number[-1] + 1
     rep_number = 1 + np.arange(n_reps)
     reps = Reps(
         number=rep_number,
@@ -123,14 +128,14 @@ def _reps(rng: np.random.Generator, leads: int, time_zones: dict[str, str]) -> t
         p_enough_attempts=rng.uniform(*P.REP_ENOUGH_ATTEMPTS_RANGE, n_reps).round(3),
         team=team_names,
     )
-    team_territory = {name: TERRITORIES[t] for name, t in zip(team_names, territory, strict=True)}
-    all_numbers = np.concatenate([rep_number, manager_number])
+    all_numbers = np.concatenate([rep_number, manager_number, director_number, [head_number]])
     n_users = len(all_numbers)
     first = pick(FIRST_NAMES, rng.integers(0, len(FIRST_NAMES), n_users))
     last = pick(LAST_NAMES, rng.integers(0, len(LAST_NAMES), n_users))
     name = join(first, last, sep=" ")
     email = join(join(first, last, sep="."), "salesco.example", sep="@")
-    user_territory = [TERRITORIES[t] for t in territory] + [team_territory[t] for t in teams]
+    user_territory = [TERRITORIES[t] for t in np.concatenate([territory, team_territory_index])] + TERRITORIES
+    user_territory.append(TERRITORIES[0])
     created = np.datetime64("2023-01-01T09:00:00") + rng.integers(0, 500, n_users).astype("timedelta64[D]")
     table = pa.table(
         {
@@ -138,10 +143,18 @@ def _reps(rng: np.random.Generator, leads: int, time_zones: dict[str, str]) -> t
             "name": name,
             "email": email,
             "manager_id": pa.concat_arrays(
-                [sf_ids("user", manager_number[rep_team]), pa.nulls(len(teams), pa.string())]
+                [
+                    sf_ids("user", manager_number[rep_team]),
+                    sf_ids("user", director_number[team_territory_index]),
+                    sf_ids("user", np.full(len(TERRITORIES), head_number)),
+                    pa.nulls(1, pa.string()),
+                ]
             ),
-            "user_role": ["Sales Rep"] * n_reps + ["Sales Manager"] * len(teams),
-            "team": list(team_names) + list(teams),
+            "user_role": ["Sales Rep"] * n_reps
+            + ["Sales Manager"] * len(teams)
+            + ["Sales Director"] * len(TERRITORIES)
+            + ["Head of Sales"],
+            "team": list(team_names) + list(teams) + TERRITORIES + ["Sales"],
             "territory": user_territory,
             "time_zone_sid_key": [time_zones[t] for t in user_territory],
             "is_active": rng.random(n_users) > 0.03,

@@ -26,6 +26,7 @@ def chunk_sums(world: World, leads: Leads, members: dict[str, np.ndarray], opps:
         "stage_sums": _planted_stage_sums(world, leads),
         "opportunity_stage_sums": _planted_opportunity_stage_sums(world, opps),
         "close_date_push_sums": _planted_close_date_push_sums(world, opps),
+        "reopening_sums": _planted_reopening_sums(world, opps),
         "campaign_sums": _planted_campaign_sums(world, leads),
         "score_sums": _planted_score_sums(world, leads, members),
         "handovers": _planted_handovers(leads),
@@ -59,29 +60,37 @@ DAYS_IN_STAGE_BINS = 1500
 
 def _planted_opportunity_stage_sums(world: World, opps: dict) -> dict:
     """Per segment and open stage, over the landed stage history (rows in time order per opportunity):
-    opportunities of mature cohorts that left the stage by the as-of, how many advanced (to a later stage or
-    won, not lost), the sum of their planted probabilities of advancing, and a histogram of their days in the
-    stage."""
+    opportunities of mature cohorts that left the stage by the as-of (every visit of it ended: a reopened
+    deal visits the stage it was lost from twice), how many advanced (to a later stage or won, not lost), the
+    sum of their planted probabilities of advancing, and a histogram of their days in the stage (all
+    visits)."""
     opportunity = opps["opportunity"]
     # Stage changes only: pushes and amount edits happen within a stage.
     history = {
         k: v[opps["opportunity_history"]["is_stage_change"]] for k, v in opps["opportunity_history"].items()
     }
     row_opp, time, stage = history["opportunity"], history["time"], history["stage"]
-    segment = opportunity["segment"][row_opp]
-    cell_stage = np.minimum(history["step"], len(OPEN_STAGES) - 1)
     # The next row of the same opportunity, if it happened by the as-of (later rows were not landed).
     has_next = np.append(row_opp[1:] == row_opp[:-1], False)
     next_time = np.append(time[1:], NO_TIME)
     next_stage = np.append(stage[1:], "")
     is_open_row = ~np.isin(stage, ["Closed Won", "Closed Lost"])
-    left = is_open_row & has_next & (opportunity["created"][row_opp] < world.mature_before)
-    advanced = left & (next_stage != "Closed Lost")
+    is_counted = is_open_row & (opportunity["created"][row_opp] < world.mature_before)
+    # One opportunity x stage from its visits.
+    visit_stage = np.minimum(history["step"], len(OPEN_STAGES) - 1)[is_counted]
+    pairs, pair = np.unique(row_opp[is_counted] * len(OPEN_STAGES) + visit_stage, return_inverse=True)
+    pair = pair.ravel()
+    pair_opp, pair_stage = pairs // len(OPEN_STAGES), pairs % len(OPEN_STAGES)
+    left = np.bincount(pair, weights=~has_next[is_counted], minlength=len(pairs)) == 0
+    advanced = left & (
+        np.bincount(pair, weights=(next_stage != "Closed Lost")[is_counted], minlength=len(pairs)) > 0
+    )
+    days = np.bincount(pair, weights=np.where(has_next, (next_time - time) / DAY, 0.0)[is_counted])
+    segment = opportunity["segment"][pair_opp]
     lost_rate = np.hstack([P.LOST_DEAL_ADVANCE_BY_SEGMENT, np.zeros((len(P.SEGMENTS), 1))])
-    planted = np.where(opportunity["will_be_won"][row_opp], 1.0, lost_rate[segment, cell_stage])
-    cell = segment * len(OPEN_STAGES) + cell_stage
+    planted = np.where(opportunity["will_be_won"][pair_opp], 1.0, lost_rate[segment, pair_stage])
+    cell = segment * len(OPEN_STAGES) + pair_stage
     cells = len(P.SEGMENTS) * len(OPEN_STAGES)
-    days = (next_time - time) / DAY
     day_bin = np.minimum((days / DAYS_IN_STAGE_BIN).astype(np.int64), DAYS_IN_STAGE_BINS - 1)
     histogram = np.zeros((cells, DAYS_IN_STAGE_BINS), dtype=np.int64)
     np.add.at(histogram, (cell[left], day_bin[left]), 1)
@@ -90,6 +99,32 @@ def _planted_opportunity_stage_sums(world: World, opps: dict) -> dict:
         "advanced": np.bincount(cell[advanced], minlength=cells),
         "expected_advanced": np.bincount(cell[left], weights=planted[left], minlength=cells),
         "days_histogram": histogram,
+    }
+
+
+def _planted_reopening_sums(world: World, opps: dict) -> dict:
+    """Per segment, over opportunities of mature cohorts: deals lost by the as-of (at least once), how many
+    were reopened and how many lost again by then; and over the deals first lost long enough before the as-of
+    that their reopening is decided (REOPEN_AFTER_DAYS), how many were reopened and the expected number."""
+    opportunity, history = opps["opportunity"], opps["opportunity_history"]
+    n_opp = len(opportunity["created"])
+    lost_rows = history["is_stage_change"] & (history["stage"] == "Closed Lost")
+    losses = np.bincount(history["opportunity"][lost_rows], minlength=n_opp)
+    first_lost_at = np.full(n_opp, NO_TIME)
+    np.minimum.at(first_lost_at, history["opportunity"][lost_rows], history["time"][lost_rows])
+    reopened = np.bincount(history["opportunity"][history["is_reopening"]], minlength=n_opp) > 0
+    lost = (opportunity["created"] < world.mature_before) & (losses > 0)
+    settled = lost & (first_lost_at <= world.as_of - int(P.REOPEN_AFTER_DAYS[1] * DAY))
+    segments, segment = len(P.SEGMENTS), opportunity["segment"]
+    return {
+        "lost": np.bincount(segment[lost], minlength=segments),
+        "reopened": np.bincount(segment[lost & reopened], minlength=segments),
+        "lost_again": np.bincount(segment[lost & (losses > 1)], minlength=segments),
+        "settled_lost": np.bincount(segment[settled], minlength=segments),
+        "settled_reopened": np.bincount(segment[settled & reopened], minlength=segments),
+        "expected_settled_reopened": np.bincount(
+            segment[settled], weights=P.REOPEN_PROBABILITY_BY_SEGMENT[segment[settled]], minlength=segments
+        ),
     }
 
 
@@ -190,6 +225,12 @@ NOTES = {
         "(pushed), the pushes landed, and the expected number pushed at the planted push_probability "
         "(expected_pushed)."
     ),
+    "reopenings": (
+        "Per segment, opportunities of mature cohorts lost by the as-of (lost), how many of them were "
+        "reopened (reopened) and lost again (lost_again) by then; of those first lost at least the longest "
+        "planted reopening delay before the as-of (settled_lost), how many were reopened (settled_reopened) "
+        "and the expected number at the planted reopen_probability (expected_settled_reopened)."
+    ),
     "stage_conversion": (
         "Leads in mature, non-deleted cohorts that reached from_stage (entered) and the sum "
         "of their planted probabilities of reaching to_stage (expected_converted)."
@@ -234,6 +275,7 @@ def planted_truth(
         "stage_conversion": _stage_conversion_rows(chunks),
         "opportunity_stages": _opportunity_stage_rows(chunks),
         "close_date_pushes": _close_date_push_rows(chunks),
+        "reopenings": _reopening_rows(chunks),
         "sales_sla": {
             "first_touch_target_minutes": P.SLA_FIRST_TOUCH_TARGET_MINUTES,
             "min_attempts": P.SLA_MIN_ATTEMPTS,
@@ -325,6 +367,20 @@ def _close_date_push_rows(chunks: list[dict]) -> list[dict]:
             "pushes": int(sums["pushes"][s]),
             "expected_pushed": round(float(sums["expected_pushed"][s]), 6),
             "push_probability": float(P.CLOSE_DATE_PUSH_PROBABILITY_BY_SEGMENT[s]),
+        }
+        for s, name in enumerate(P.SEGMENTS)
+    ]
+
+
+def _reopening_rows(chunks: list[dict]) -> list[dict]:
+    keys = ("lost", "reopened", "lost_again", "settled_lost", "settled_reopened", "expected_settled_reopened")
+    sums = {key: sum(chunk["reopening_sums"][key] for chunk in chunks) for key in keys}
+    return [
+        {
+            "segment": name,
+            **{key: int(sums[key][s]) for key in keys[:-1]},
+            "expected_settled_reopened": round(float(sums["expected_settled_reopened"][s]), 6),
+            "reopen_probability": float(P.REOPEN_PROBABILITY_BY_SEGMENT[s]),
         }
         for s, name in enumerate(P.SEGMENTS)
     ]

@@ -8,7 +8,8 @@ states as (
 ),
 
 final as (
-    -- A push moves an open deal's expected close date later; closing on another day is not one.
+    -- A push moves an open deal's expected close date later; closing on another day, or reopening a closed
+    -- deal with a new date, is not one.
     select
         opportunity_id,
         opportunity_stage_change_id,
@@ -19,7 +20,7 @@ final as (
         cast({{ days_pushed }} as {{ dbt.type_bigint() }}) as days_pushed,
         opportunity_amount
     from states
-    where stage_type = 'open' and close_date > previous_close_date
+    where stage_type = 'open' and previous_stage_type = 'open' and close_date > previous_close_date
 )
 
 select * from final

@@ -1,0 +1,205 @@
+with
+
+opportunities as (
+    select * from {{ ref('int_opportunities__sourced') }}
+),
+
+sla_by_lead as (
+    select * from {{ ref('sales_sla_by_lead') }}
+),
+
+users as (
+    select * from {{ ref('stg_salesforce__users') }}
+),
+
+chain as (
+    select * from {{ ref('int_users__manager_chain_walked') }}
+),
+
+targets as (
+    {{ effective_dated_rows('sales_targets', ['segment', 'territory']) }}
+),
+
+deal_quarters as (
+    select
+        owner_user_id,
+        opportunity_amount,
+        is_closed,
+        is_won,
+        sales_cycle_days,
+        {{ fiscal_quarter_start('created_at') }} as created_quarter,
+        {{ fiscal_quarter_start('close_date') }} as close_quarter
+    from opportunities
+),
+
+owner_quarters as (
+    -- Each rep's figures per fiscal quarter: deals by the quarter they were created, closed or (open now) are
+    -- due in, MQLs by the quarter they were handed over.
+    select
+        created_quarter as fiscal_quarter_start,
+        owner_user_id as user_id,
+        1 as created_count,
+        opportunity_amount as created_amount,
+        0 as closed_count,
+        0 as won_count,
+        0 as won_amount,
+        0 as won_cycle_days,
+        0 as open_due_count,
+        0 as open_due_amount,
+        0 as received_mql_count,
+        0 as first_touch_met_count,
+        0 as first_touch_missed_count,
+        0 as enough_attempts_count,
+        0 as attempts_missed_count
+    from deal_quarters
+    union all
+    select
+        close_quarter as fiscal_quarter_start,
+        owner_user_id as user_id,
+        0 as created_count,
+        0 as created_amount,
+        case when is_closed then 1 else 0 end as closed_count,
+        case when is_won then 1 else 0 end as won_count,
+        case when is_won then opportunity_amount else 0 end as won_amount,
+        case when is_won then sales_cycle_days else 0 end as won_cycle_days,
+        case when is_closed then 0 else 1 end as open_due_count,
+        case when is_closed then 0 else opportunity_amount end as open_due_amount,
+        0 as received_mql_count,
+        0 as first_touch_met_count,
+        0 as first_touch_missed_count,
+        0 as enough_attempts_count,
+        0 as attempts_missed_count
+    from deal_quarters
+    union all
+    select
+        {{ fiscal_quarter_start('mql_at') }} as fiscal_quarter_start,
+        owner_user_id as user_id,
+        0 as created_count,
+        0 as created_amount,
+        0 as closed_count,
+        0 as won_count,
+        0 as won_amount,
+        0 as won_cycle_days,
+        0 as open_due_count,
+        0 as open_due_amount,
+        1 as received_mql_count,
+        case when first_touch_sla_status = 'met' then 1 else 0 end as first_touch_met_count,
+        case when first_touch_sla_status = 'missed' then 1 else 0 end as first_touch_missed_count,
+        case when attempts_sla_status = 'met' then 1 else 0 end as enough_attempts_count,
+        case when attempts_sla_status = 'missed' then 1 else 0 end as attempts_missed_count
+    from sla_by_lead
+),
+
+home_cells as (
+    -- A rep's home cell is the segment x territory most of their opportunities are in; ties go to the first.
+    select
+        owner_user_id as user_id,
+        segment,
+        territory,
+        row_number() over (
+            partition by owner_user_id order by count(*) desc, segment asc, territory asc
+        ) as cell_rank
+    from opportunities
+    group by owner_user_id, segment, territory
+),
+
+quarter_quotas as (
+    -- The cell's bookings target in force on the quarter's first day, split equally among its reps.
+    select
+        quarters.fiscal_quarter_start,
+        home_cells.user_id,
+        targets.quarterly_bookings_target_amount
+        / count(*) over (
+            partition by quarters.fiscal_quarter_start, home_cells.segment, home_cells.territory
+        ) as bookings_quota_amount
+    from (select distinct fiscal_quarter_start from owner_quarters) as quarters
+    cross join home_cells
+    inner join targets
+        on
+            home_cells.segment = targets.segment
+            and home_cells.territory = targets.territory
+            and {{ in_force_on('targets', 'quarters.fiscal_quarter_start') }}
+    where home_cells.cell_rank = 1
+),
+
+rolled_up as (
+    -- Every rep's figures count for them and for each manager above them.
+    select
+        owner_quarters.fiscal_quarter_start,
+        chain.above_user_id as user_id,
+        count(distinct owner_quarters.user_id) as rep_count,
+        cast(sum(owner_quarters.created_count) as {{ dbt.type_bigint() }}) as created_count,
+        sum(owner_quarters.created_amount) as created_amount,
+        cast(sum(owner_quarters.closed_count) as {{ dbt.type_bigint() }}) as closed_count,
+        cast(sum(owner_quarters.won_count) as {{ dbt.type_bigint() }}) as won_count,
+        sum(owner_quarters.won_amount) as won_amount,
+        sum(owner_quarters.won_cycle_days) as won_cycle_days,
+        cast(sum(owner_quarters.open_due_count) as {{ dbt.type_bigint() }}) as open_due_count,
+        sum(owner_quarters.open_due_amount) as open_due_amount,
+        cast(sum(owner_quarters.received_mql_count) as {{ dbt.type_bigint() }}) as received_mql_count,
+        cast(sum(owner_quarters.first_touch_met_count) as {{ dbt.type_bigint() }}) as first_touch_met_count,
+        cast(sum(owner_quarters.first_touch_missed_count) as {{ dbt.type_bigint() }}) as first_touch_missed_count,
+        cast(sum(owner_quarters.enough_attempts_count) as {{ dbt.type_bigint() }}) as enough_attempts_count,
+        cast(sum(owner_quarters.attempts_missed_count) as {{ dbt.type_bigint() }}) as attempts_missed_count
+    from owner_quarters
+    inner join chain on owner_quarters.user_id = chain.user_id
+    group by owner_quarters.fiscal_quarter_start, chain.above_user_id
+),
+
+quotas_rolled_up as (
+    select
+        quarter_quotas.fiscal_quarter_start,
+        chain.above_user_id as user_id,
+        sum(quarter_quotas.bookings_quota_amount) as bookings_quota_amount
+    from quarter_quotas
+    inner join chain on quarter_quotas.user_id = chain.user_id
+    group by quarter_quotas.fiscal_quarter_start, chain.above_user_id
+),
+
+final as (
+    select
+        rolled_up.fiscal_quarter_start,
+        {{ fiscal_year('rolled_up.fiscal_quarter_start') }} as fiscal_year,
+        rolled_up.user_id,
+        users.user_display_name,
+        users.user_role,
+        users.team_name,
+        users.territory,
+        users.manager_user_id,
+        users.is_active,
+        rolled_up.rep_count,
+        rolled_up.created_count,
+        rolled_up.closed_count,
+        rolled_up.won_count,
+        rolled_up.open_due_count,
+        rolled_up.received_mql_count,
+        rolled_up.first_touch_met_count,
+        rolled_up.first_touch_missed_count,
+        rolled_up.enough_attempts_count,
+        rolled_up.attempts_missed_count,
+        cast(rolled_up.created_amount as {{ dbt.type_numeric() }}) as created_amount,
+        cast(rolled_up.won_amount as {{ dbt.type_numeric() }}) as won_amount,
+        cast(rolled_up.open_due_amount as {{ dbt.type_numeric() }}) as open_due_amount,
+        cast(quotas_rolled_up.bookings_quota_amount as {{ dbt.type_numeric() }}) as bookings_quota_amount,
+        {{ ratio('rolled_up.won_count', 'rolled_up.closed_count') }} as win_rate,
+        {{ ratio('rolled_up.won_cycle_days', 'rolled_up.won_count') }} as average_won_cycle_days,
+        {{ ratio('rolled_up.won_amount', 'quotas_rolled_up.bookings_quota_amount') }} as quota_attainment,
+        -- Open pipeline due this quarter ÷ the quota still to win; null once the quota is met.
+        {{ ratio('rolled_up.open_due_amount', 'quotas_rolled_up.bookings_quota_amount - rolled_up.won_amount') }}
+        * case when quotas_rolled_up.bookings_quota_amount > rolled_up.won_amount then 1 end as pipeline_coverage,
+        {{ ratio('rolled_up.first_touch_met_count',
+                 'rolled_up.first_touch_met_count + rolled_up.first_touch_missed_count') }}
+            as first_touch_within_target_rate,
+        {{ ratio('rolled_up.enough_attempts_count',
+                 'rolled_up.enough_attempts_count + rolled_up.attempts_missed_count') }} as enough_attempts_rate
+    from rolled_up
+    inner join users on rolled_up.user_id = users.user_id
+    left join quotas_rolled_up
+        on
+            rolled_up.fiscal_quarter_start = quotas_rolled_up.fiscal_quarter_start
+            and rolled_up.user_id = quotas_rolled_up.user_id
+    -- Quarters up to the one the clock is in (open deals due later are next quarters' pipeline).
+    where rolled_up.fiscal_quarter_start <= cast({{ data_clock('funnel') }} as date)
+)
+
+select * from final

@@ -108,7 +108,7 @@ quarter_quotas as (
     select
         quarters.fiscal_quarter_start,
         home_cells.user_id,
-        targets.quarterly_bookings_target_amount
+        cast(targets.quarterly_bookings_target_amount as {{ type_double() }})
         / count(*) over (
             partition by quarters.fiscal_quarter_start, home_cells.segment, home_cells.territory
         ) as bookings_quota_amount

@@ -90,3 +90,34 @@ def test_the_attribution_model_changes_the_credited_revenue(app_on, built_wareho
     last_touch = app.dataframe[0].value.set_index("campaign_name")["attributed_won_amount"]
     assert abs(first_touch.sum() - last_touch.sum()) < 1e-6 * first_touch.sum()  # same revenue, shared out
     assert not first_touch.sort_index().equals(last_touch.sort_index())  # differently
+
+
+def test_pipeline_over_time_shows_a_waterfall_that_closes_and_scorecards_that_add_up(
+    app_on, built_warehouse: Path, warehouse
+) -> None:
+    """The page's waterfall for a fiscal quarter runs from opening to closing through its movements (the
+    mart's closing equals the weekly snapshot: a dbt test), a territory filter narrows it, and the Head of
+    Sales' scorecard shows the bookings and quota the pacing table shows over every territory."""
+    from shared_metrics import readouts
+
+    app = app_on(built_warehouse.parent)
+    app.sidebar.radio[0].set_value("Pipeline over time").run()
+    assert not app.exception
+    read = readouts.connection_reader(warehouse)
+    quarter = readouts.waterfall_period_starts(read, "fiscal_quarter")[1]  # the last complete one
+    steps = readouts.pipeline_waterfall(read, readouts.Slice(), "fiscal_quarter", quarter).set_index("step")
+    assert steps.loc["opening", "amount"] + steps.loc[steps["measure"] == "relative", "amount"].sum() == (
+        pytest.approx(steps.loc["closing", "amount"], rel=1e-9)
+    )
+    # A quarter gone by opens with its pipeline and ends with every deal due in it won, lost or pushed out.
+    assert steps.loc["opening", "amount"] > 0 and steps.loc["won", "amount"] < 0
+    dach = readouts.pipeline_waterfall(read, readouts.Slice(territories=("DACH",)), "fiscal_quarter", quarter)
+    assert 0 < dach.set_index("step").loc["opening", "amount"] < steps.loc["opening", "amount"]
+    pacing_quarter = readouts.pacing_quarters(read)[1]
+    pacing = readouts.target_pacing_by_territory(read, readouts.Slice(), pacing_quarter)
+    head = readouts.scorecard(read, pacing_quarter, "Head of Sales")
+    assert len(head) == 1 and head["rep_count"].iloc[0] > 10
+    assert float(head["won_amount"].iloc[0]) == pytest.approx(float(pacing["won_amount"].sum()), rel=1e-9)
+    assert float(head["bookings_quota_amount"].iloc[0]) == pytest.approx(
+        float(pacing["bookings_target_amount"].sum()), rel=1e-9
+    )

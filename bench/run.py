@@ -154,6 +154,9 @@ def direct_sql_seconds(warehouse: Path, compiled: list[Path]) -> float:
 def dashboard_query_latencies(warehouse_dir: Path, repeats: int) -> dict:
     """Every query each dashboard page runs (captured while AppTest renders it), timed on its own."""
     os.environ["WAREHOUSE_DIR"] = str(warehouse_dir)
+    # The dashboard package is imported from the project folder (`python bench/run.py` starts in bench/; the
+    # app's own path change lasts only while AppTest runs it).
+    sys.path.insert(0, str(PROJECT_DIR))
     from streamlit.testing.v1 import AppTest
 
     import shared_metrics.publish as publishing

@@ -32,62 +32,52 @@ deal_quarters as (
     from opportunities
 ),
 
-owner_quarters as (
-    -- Each rep's figures per fiscal quarter: deals by the quarter they were created, closed or (open now) are
-    -- due in, MQLs by the quarter they were handed over.
+owner_events as (
+    -- What a rep's quarter counts: each deal in the quarter it was created and in the one it closed or (open
+    -- now) is due in, each MQL in the quarter it was handed over, once per SLA.
     select
         created_quarter as fiscal_quarter_start,
         owner_user_id as user_id,
-        1 as created_count,
-        opportunity_amount as created_amount,
-        0 as closed_count,
-        0 as won_count,
-        0 as won_amount,
-        0 as won_cycle_days,
-        0 as open_due_count,
-        0 as open_due_amount,
-        0 as received_mql_count,
-        0 as first_touch_met_count,
-        0 as first_touch_missed_count,
-        0 as enough_attempts_count,
-        0 as attempts_missed_count
+        'created' as counted_as,
+        opportunity_amount as amount,
+        0 as cycle_days
     from deal_quarters
     union all
     select
         close_quarter as fiscal_quarter_start,
         owner_user_id as user_id,
-        0 as created_count,
-        0 as created_amount,
-        case when is_closed then 1 else 0 end as closed_count,
-        case when is_won then 1 else 0 end as won_count,
-        case when is_won then opportunity_amount else 0 end as won_amount,
-        case when is_won then sales_cycle_days else 0 end as won_cycle_days,
-        case when is_closed then 0 else 1 end as open_due_count,
-        case when is_closed then 0 else opportunity_amount end as open_due_amount,
-        0 as received_mql_count,
-        0 as first_touch_met_count,
-        0 as first_touch_missed_count,
-        0 as enough_attempts_count,
-        0 as attempts_missed_count
+        case when is_won then 'won' when is_closed then 'lost' else 'open_due' end as counted_as,
+        opportunity_amount as amount,
+        coalesce(sales_cycle_days, 0) as cycle_days
     from deal_quarters
     union all
     select
         {{ fiscal_quarter_start('mql_at') }} as fiscal_quarter_start,
         owner_user_id as user_id,
-        0 as created_count,
-        0 as created_amount,
-        0 as closed_count,
-        0 as won_count,
-        0 as won_amount,
-        0 as won_cycle_days,
-        0 as open_due_count,
-        0 as open_due_amount,
-        1 as received_mql_count,
-        case when first_touch_sla_status = 'met' then 1 else 0 end as first_touch_met_count,
-        case when first_touch_sla_status = 'missed' then 1 else 0 end as first_touch_missed_count,
-        case when attempts_sla_status = 'met' then 1 else 0 end as enough_attempts_count,
-        case when attempts_sla_status = 'missed' then 1 else 0 end as attempts_missed_count
+        'first_touch_' || first_touch_sla_status as counted_as,
+        0 as amount,
+        0 as cycle_days
     from sla_by_lead
+    union all
+    select
+        {{ fiscal_quarter_start('mql_at') }} as fiscal_quarter_start,
+        owner_user_id as user_id,
+        'attempts_' || attempts_sla_status as counted_as,
+        0 as amount,
+        0 as cycle_days
+    from sla_by_lead
+),
+
+owner_quarters as (
+    select
+        fiscal_quarter_start,
+        user_id,
+        counted_as,
+        count(*) as event_count,
+        sum(amount) as amount,
+        sum(cycle_days) as cycle_days
+    from owner_events
+    group by fiscal_quarter_start, user_id, counted_as
 ),
 
 home_cells as (
@@ -122,25 +112,36 @@ quarter_quotas as (
     where home_cells.cell_rank = 1
 ),
 
+{%- set counts = {
+    'created_count': "in ('created')",
+    'closed_count': "in ('won', 'lost')",
+    'won_count': "in ('won')",
+    'open_due_count': "in ('open_due')",
+    'received_mql_count': "like 'first_touch_%'",
+    'first_touch_met_count': "in ('first_touch_met')",
+    'first_touch_missed_count': "in ('first_touch_missed')",
+    'enough_attempts_count': "in ('attempts_met')",
+    'attempts_missed_count': "in ('attempts_missed')",
+} %}
+{%- set amounts = {'created_amount': 'created', 'won_amount': 'won', 'open_due_amount': 'open_due'} %}
+
 rolled_up as (
     -- Every rep's figures count for them and for each manager above them.
     select
         owner_quarters.fiscal_quarter_start,
         chain.above_user_id as user_id,
         count(distinct owner_quarters.user_id) as rep_count,
-        cast(sum(owner_quarters.created_count) as {{ dbt.type_bigint() }}) as created_count,
-        sum(owner_quarters.created_amount) as created_amount,
-        cast(sum(owner_quarters.closed_count) as {{ dbt.type_bigint() }}) as closed_count,
-        cast(sum(owner_quarters.won_count) as {{ dbt.type_bigint() }}) as won_count,
-        sum(owner_quarters.won_amount) as won_amount,
-        sum(owner_quarters.won_cycle_days) as won_cycle_days,
-        cast(sum(owner_quarters.open_due_count) as {{ dbt.type_bigint() }}) as open_due_count,
-        sum(owner_quarters.open_due_amount) as open_due_amount,
-        cast(sum(owner_quarters.received_mql_count) as {{ dbt.type_bigint() }}) as received_mql_count,
-        cast(sum(owner_quarters.first_touch_met_count) as {{ dbt.type_bigint() }}) as first_touch_met_count,
-        cast(sum(owner_quarters.first_touch_missed_count) as {{ dbt.type_bigint() }}) as first_touch_missed_count,
-        cast(sum(owner_quarters.enough_attempts_count) as {{ dbt.type_bigint() }}) as enough_attempts_count,
-        cast(sum(owner_quarters.attempts_missed_count) as {{ dbt.type_bigint() }}) as attempts_missed_count
+        sum(case when owner_quarters.counted_as = 'won' then owner_quarters.cycle_days else 0 end) as won_cycle_days,
+        {%- for column, events in counts.items() %}
+            cast(
+                sum(case when owner_quarters.counted_as {{ events }} then owner_quarters.event_count else 0 end)
+                as {{ dbt.type_bigint() }}
+            ) as {{ column }},
+        {%- endfor %}
+        {%- for column, event in amounts.items() %}
+            sum(case when owner_quarters.counted_as = '{{ event }}' then owner_quarters.amount else 0 end)
+                as {{ column }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
     from owner_quarters
     inner join chain on owner_quarters.user_id = chain.user_id
     group by owner_quarters.fiscal_quarter_start, chain.above_user_id

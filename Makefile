@@ -106,6 +106,7 @@ ENGINE_LEADS = $(if $(filter command line environment,$(origin LEADS)),$(LEADS),
 engines: manifest
 	$(PYTHON) -m shared_metrics.system_packages postgresql java
 	$(BIN)/python -m shared_metrics.engines compare --leads $(ENGINE_LEADS) --seed $(SEED)
+	$(BIN)/python -m pytest -q -m engines -p no:cacheprovider tests/test_engines.py
 
 ## make generate LEADS=1000000 SEED=42: (re)write the landing folder with synthetic data.
 LEADS ?= 100000
@@ -114,18 +115,18 @@ generate: setup
 	$(BIN)/python -m shared_metrics.generate --leads $(LEADS) --seed $(SEED) --force
 
 ## make test: pytest (generator, staging on generated data, refresh), ruff and sqlfluff. Installs the system
-## packages the tests drive (Chromium, the PostgreSQL server) when missing and run as root. CI runs `make engines`
-## after it (Spark needs a JVM and minutes: the slowest check, kept out of the 8-minute inner test).
+## package the tests drive (Chromium) when missing and run as root. CI runs `make engines` after it (PostgreSQL
+## and Spark servers, a JVM and minutes: the engine checks, kept out of the 8-minute inner test).
 # Lint runs beside pytest (pytest's workers leave some of the two cores idle while dbt and Dagster start).
 test: setup system-packages
 	$(MAKE) --no-print-directory -j2 --output-sync=line test-python lint
 
 system-packages:
-	$(PYTHON) -m shared_metrics.system_packages chromium postgresql
+	$(PYTHON) -m shared_metrics.system_packages chromium
 
 # Two pytest-xdist workers; the tests sharing a built warehouse stay on one (xdist_group marks).
 test-python: manifest
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not engines"
 
 ## make check: the inner loop (under 2 minutes): ruff, sqlfluff on the models changed since the last commit,
 ## the Python unit tests (marked check), and one tiny dbt build with every unit and data test.

@@ -26,8 +26,13 @@ opportunities as (
     select * from {{ ref('stg_salesforce__opportunities') }}
 ),
 
-opportunity_stage_changes as (
-    select * from {{ ref('stg_salesforce__opportunity_stage_changes') }}
+won_stage_changes as (
+    -- Whatever the org calls its won stages (seed opportunity_stage_map).
+    select stage_changes.*
+    from {{ ref('stg_salesforce__opportunity_stage_changes') }} as stage_changes
+    inner join {{ ref('opportunity_stage_map') }} as opportunity_stage_map
+        on stage_changes.stage_name = opportunity_stage_map.stage_name
+    where opportunity_stage_map.stage_type = 'won'
 ),
 
 leads_with_opportunity as (
@@ -47,18 +52,15 @@ status_stages as (
 ),
 
 won_at as (
-    -- A won opportunity is won when its history first shows Closed Won, else on its close date.
+    -- A won opportunity is won when its history first shows a won stage, else on its close date.
     select
         opportunities.opportunity_id,
         coalesce(
-            min(opportunity_stage_changes.changed_at),
+            min(won_stage_changes.changed_at),
             cast(opportunities.close_date as {{ dbt.type_timestamp() }})
         ) as won_at
     from opportunities
-    left join opportunity_stage_changes
-        on
-            opportunities.opportunity_id = opportunity_stage_changes.opportunity_id
-            and opportunity_stage_changes.stage_name = 'Closed Won'
+    left join won_stage_changes on opportunities.opportunity_id = won_stage_changes.opportunity_id
     where opportunities.is_won
     group by opportunities.opportunity_id, opportunities.close_date
 ),

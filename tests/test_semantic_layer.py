@@ -270,3 +270,25 @@ def test_pipeline_over_time_metrics_equal_the_marts(mf_query, warehouse) -> None
         by_key(semantic, "slipping_opportunity__segment", "close_date_push_rate"),
         by_key(mart, "segment", "rate"),
     )
+
+
+def test_rep_scorecard_metrics_count_each_rep_once_and_equal_the_managers_rows(mf_query, warehouse) -> None:
+    """Quota attainment per team through the semantic layer (the reps' rows only) equals each team manager's
+    own rows of sales_scorecard, and the reps' win rate over everyone equals the head of sales' rows:
+    no rep counted twice, whatever the grouping."""
+    semantic = mf_query("quota_attainment", "rep_quarter__team_name")
+    mart = warehouse.execute(
+        """select team_name, sum(won_amount) / sum(bookings_quota_amount) as attainment
+           from metrics.sales_scorecard where user_role = 'Sales Manager' group by 1"""
+    ).df()
+    assert len(mart) >= 10
+    assert_same(
+        by_key(semantic, "rep_quarter__team_name", "quota_attainment"),
+        by_key(mart, "team_name", "attainment"),
+    )
+    semantic = mf_query("rep_win_rate", None)
+    head = warehouse.execute(
+        """select sum(won_count) / sum(closed_count) from metrics.sales_scorecard
+           where manager_user_id is null"""
+    ).fetchall()[0][0]
+    assert float(semantic["rep_win_rate"].iloc[0]) == pytest.approx(float(head), rel=1e-9)

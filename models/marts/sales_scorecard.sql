@@ -147,6 +147,12 @@ rolled_up as (
     group by owner_quarters.fiscal_quarter_start, chain.above_user_id
 ),
 
+managers as (
+    select distinct above_user_id as user_id
+    from chain
+    where levels_up > 0
+),
+
 quotas_rolled_up as (
     select
         quarter_quotas.fiscal_quarter_start,
@@ -157,50 +163,80 @@ quotas_rolled_up as (
     group by quarter_quotas.fiscal_quarter_start, chain.above_user_id
 ),
 
+scorecard_rows as (
+    -- Every user with figures or a quota in the quarter: a rep without a deal in it still carries a quota.
+    select
+        fiscal_quarter_start,
+        user_id
+    from rolled_up
+    union
+    select
+        fiscal_quarter_start,
+        user_id
+    from quotas_rolled_up
+),
+
+figures as (
+    select
+        scorecard_rows.fiscal_quarter_start,
+        scorecard_rows.user_id,
+        quotas_rolled_up.bookings_quota_amount,
+        {%- for column in ['rep_count', 'won_cycle_days'] + counts.keys() | list + amounts.keys() | list %}
+            coalesce(rolled_up.{{ column }}, 0) as {{ column }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    from scorecard_rows
+    left join rolled_up
+        on
+            scorecard_rows.fiscal_quarter_start = rolled_up.fiscal_quarter_start
+            and scorecard_rows.user_id = rolled_up.user_id
+    left join quotas_rolled_up
+        on
+            scorecard_rows.fiscal_quarter_start = quotas_rolled_up.fiscal_quarter_start
+            and scorecard_rows.user_id = quotas_rolled_up.user_id
+),
+
 final as (
     select
-        rolled_up.fiscal_quarter_start,
-        {{ fiscal_year('rolled_up.fiscal_quarter_start') }} as fiscal_year,
-        rolled_up.user_id,
+        figures.fiscal_quarter_start,
+        {{ fiscal_year('figures.fiscal_quarter_start') }} as fiscal_year,
+        figures.user_id,
         users.user_display_name,
         users.user_role,
         users.team_name,
         users.territory,
         users.manager_user_id,
         users.is_active,
-        rolled_up.rep_count,
-        rolled_up.created_count,
-        rolled_up.closed_count,
-        rolled_up.won_count,
-        rolled_up.open_due_count,
-        rolled_up.received_mql_count,
-        rolled_up.first_touch_met_count,
-        rolled_up.first_touch_missed_count,
-        rolled_up.enough_attempts_count,
-        rolled_up.attempts_missed_count,
-        cast(rolled_up.created_amount as {{ dbt.type_numeric() }}) as created_amount,
-        cast(rolled_up.won_amount as {{ dbt.type_numeric() }}) as won_amount,
-        cast(rolled_up.open_due_amount as {{ dbt.type_numeric() }}) as open_due_amount,
-        cast(quotas_rolled_up.bookings_quota_amount as {{ dbt.type_numeric() }}) as bookings_quota_amount,
-        {{ ratio('rolled_up.won_count', 'rolled_up.closed_count') }} as win_rate,
-        {{ ratio('rolled_up.won_cycle_days', 'rolled_up.won_count') }} as average_won_cycle_days,
-        {{ ratio('rolled_up.won_amount', 'quotas_rolled_up.bookings_quota_amount') }} as quota_attainment,
+        managers.user_id is null as is_rep,
+        figures.rep_count,
+        figures.created_count,
+        figures.closed_count,
+        figures.won_count,
+        figures.open_due_count,
+        figures.received_mql_count,
+        figures.first_touch_met_count,
+        figures.first_touch_missed_count,
+        figures.enough_attempts_count,
+        figures.attempts_missed_count,
+        cast(figures.created_amount as {{ dbt.type_numeric() }}) as created_amount,
+        cast(figures.won_amount as {{ dbt.type_numeric() }}) as won_amount,
+        cast(figures.open_due_amount as {{ dbt.type_numeric() }}) as open_due_amount,
+        cast(figures.bookings_quota_amount as {{ dbt.type_numeric() }}) as bookings_quota_amount,
+        {{ ratio('figures.won_count', 'figures.closed_count') }} as win_rate,
+        {{ ratio('figures.won_cycle_days', 'figures.won_count') }} as average_won_cycle_days,
+        {{ ratio('figures.won_amount', 'figures.bookings_quota_amount') }} as quota_attainment,
         -- Open pipeline due this quarter ÷ the quota still to win; null once the quota is met.
-        {{ ratio('rolled_up.open_due_amount', 'quotas_rolled_up.bookings_quota_amount - rolled_up.won_amount') }}
-        * case when quotas_rolled_up.bookings_quota_amount > rolled_up.won_amount then 1 end as pipeline_coverage,
-        {{ ratio('rolled_up.first_touch_met_count',
-                 'rolled_up.first_touch_met_count + rolled_up.first_touch_missed_count') }}
+        {{ ratio('figures.open_due_amount', 'figures.bookings_quota_amount - figures.won_amount') }}
+        * case when figures.bookings_quota_amount > figures.won_amount then 1 end as pipeline_coverage,
+        {{ ratio('figures.first_touch_met_count',
+                 'figures.first_touch_met_count + figures.first_touch_missed_count') }}
             as first_touch_within_target_rate,
-        {{ ratio('rolled_up.enough_attempts_count',
-                 'rolled_up.enough_attempts_count + rolled_up.attempts_missed_count') }} as enough_attempts_rate
-    from rolled_up
-    inner join users on rolled_up.user_id = users.user_id
-    left join quotas_rolled_up
-        on
-            rolled_up.fiscal_quarter_start = quotas_rolled_up.fiscal_quarter_start
-            and rolled_up.user_id = quotas_rolled_up.user_id
+        {{ ratio('figures.enough_attempts_count',
+                 'figures.enough_attempts_count + figures.attempts_missed_count') }} as enough_attempts_rate
+    from figures
+    inner join users on figures.user_id = users.user_id
+    left join managers on figures.user_id = managers.user_id
     -- Quarters up to the one the clock is in (open deals due later are next quarters' pipeline).
-    where rolled_up.fiscal_quarter_start <= cast({{ data_clock('funnel') }} as date)
+    where figures.fiscal_quarter_start <= cast({{ data_clock('funnel') }} as date)
 )
 
 select * from final

@@ -74,7 +74,8 @@ def metric_sections(semantic: dict, manifest: dict) -> list[str]:
 
     tables = {node["name"]: node for node in manifest["nodes"].values() if node["resource_type"] == "model"}
     sections = []
-    for model in semantic["semantic_models"]:
+    # By name: the manifest's order depends on whether dbt parsed partially or in full.
+    for model in sorted(semantic["semantic_models"], key=lambda m: m["name"]):
         in_model = [m for m in semantic["metrics"] if semantic_model_of(m)["name"] == model["name"]]
         mart = model["node_relation"]["alias"]
         time = model["defaults"]["agg_time_dimension"]

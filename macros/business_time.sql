@@ -22,3 +22,16 @@
         )
     )
 {%- endmacro %}
+
+{#-
+    Per territory, the business seconds from the start of its calendar up to the instant `utc_timestamp` (a data
+    clock, usually): one row per territory (columns territory, business_seconds_now), to join where a model
+    measures business time "until now".
+-#}
+{% macro business_seconds_now_by_territory(utc_timestamp) -%}
+    select
+        now_day.territory,
+        {{ business_seconds_at('now_day', utc_timestamp) }} as business_seconds_now
+    from {{ ref('int_business_calendar__days') }} as now_day
+    where now_day.local_date = cast({{ utc_to_local(utc_timestamp, 'now_day.time_zone') }} as date)
+{%- endmacro %}

@@ -5,6 +5,7 @@
 {% macro salesforce_tables() -%}
     {{ return([
         ('user', 'base_salesforce__users', 'user_id', 'modified_at'),
+        ('group', 'base_salesforce__groups', 'group_id', 'modified_at'),
         ('account', 'base_salesforce__accounts', 'account_id', 'modified_at'),
         ('contact', 'base_salesforce__contacts', 'contact_id', 'modified_at'),
         ('lead', 'base_salesforce__leads', 'lead_id', 'modified_at'),

@@ -93,6 +93,18 @@ TABLES: dict[str, LandingTable] = {
                 *_AUDIT,
             ),
         ),
+        # Queues (Salesforce Group rows of type Queue) own leads waiting to be routed; other types may land.
+        LandingTable(
+            "group",
+            _cols(
+                ("id", TEXT),
+                ("name", TEXT),
+                ("developer_name", TEXT),
+                ("type", TEXT),
+                ("created_date", TIMESTAMP),
+                *_AUDIT,
+            ),
+        ),
         LandingTable(
             "account",
             _cols(

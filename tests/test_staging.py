@@ -19,6 +19,7 @@ pytestmark = pytest.mark.xdist_group("small_warehouse")
 
 STAGED_MODEL = {
     "user": "stg_salesforce__users",
+    "group": "stg_salesforce__groups",
     "account": "stg_salesforce__accounts",
     "contact": "stg_salesforce__contacts",
     "lead": "stg_salesforce__leads",

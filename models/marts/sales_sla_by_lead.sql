@@ -21,10 +21,6 @@ touches as (
     where touched_at <= {{ data_clock('sales_sla') }}
 ),
 
-calendar_days as (
-    select * from {{ ref('int_business_calendar__days') }}
-),
-
 targets as (
     {{ effective_dated_rows('sales_sla_targets', ['segment']) }}
 ),
@@ -37,7 +33,8 @@ handed_over as (
         leads.owner_display_name,
         leads.owner_team_name,
         leads.owner_territory,
-        leads.owner_time_zone,
+        leads.calendar_territory,
+        leads.calendar_time_zone,
         leads.segment,
         leads.sourced_by,
         leads.lead_source,
@@ -59,18 +56,13 @@ handed_over_clock as (
         {{ business_seconds_at('mql_day', 'handed_over.mql_at') }} as mql_business_seconds,
         mql_day.standard_workday_seconds
     from handed_over
-    {{ business_calendar_join('mql_day', 'handed_over.mql_at', 'handed_over.owner_territory',
-                              'handed_over.owner_time_zone') }}
+    {{ business_calendar_join('mql_day', 'handed_over.mql_at', 'handed_over.calendar_territory',
+                              'handed_over.calendar_time_zone') }}
 ),
 
 territory_now as (
     -- "Now" is the landing's sales-SLA clock (int_landing__clocks), not the wall clock.
-    {%- set now = data_clock('sales_sla') %}
-    select
-        calendar_days.territory,
-        {{ business_seconds_at('calendar_days', now) }} as business_seconds_now
-    from calendar_days
-    where calendar_days.local_date = cast({{ utc_to_local(now, 'calendar_days.time_zone') }} as date)
+    {{ business_seconds_now_by_territory(data_clock('sales_sla')) }}
 ),
 
 touches_after_mql as (
@@ -86,8 +78,8 @@ touches_after_mql as (
         on
             handed_over_clock.lead_id = touches.lead_id
             and handed_over_clock.mql_at < touches.touched_at
-    {{ business_calendar_join('touch_day', 'touches.touched_at', 'handed_over_clock.owner_territory',
-                              'handed_over_clock.owner_time_zone') }}
+    {{ business_calendar_join('touch_day', 'touches.touched_at', 'handed_over_clock.calendar_territory',
+                              'handed_over_clock.calendar_time_zone') }}
 ),
 
 touch_summary as (
@@ -111,7 +103,7 @@ evaluated as (
         territory_now.business_seconds_now - handed_over_clock.mql_business_seconds as business_seconds_since_mql
     from handed_over_clock
     left join touch_summary on handed_over_clock.lead_id = touch_summary.lead_id
-    left join territory_now on handed_over_clock.owner_territory = territory_now.territory
+    left join territory_now on handed_over_clock.calendar_territory = territory_now.territory
 ),
 
 final as (

@@ -15,7 +15,10 @@ MEETING = TOUCH_TYPES.index("Meeting")
 SLA_SETTLED_AFTER = 21 * DAY
 
 
-def _add_business(world: World, territory: np.ndarray, start: np.ndarray, seconds: np.ndarray) -> np.ndarray:
+def add_business_seconds(
+    world: World, territory: np.ndarray, start: np.ndarray, seconds: np.ndarray
+) -> np.ndarray:
+    """Each start plus that many working seconds of its territory's calendar."""
     out = np.empty(len(start), dtype=np.int64)
     for t, name in enumerate(TERRITORIES):
         mask = territory == t
@@ -24,13 +27,13 @@ def _add_business(world: World, territory: np.ndarray, start: np.ndarray, second
     return out
 
 
-def _workday_seconds(world: World, territory: np.ndarray) -> np.ndarray:
+def workday_seconds(world: World, territory: np.ndarray) -> np.ndarray:
     return np.array([world.calendars[name].workday_seconds for name in TERRITORIES], dtype=np.int64)[
         territory
     ]
 
 
-def _business_seconds_between(world: World, territory: np.ndarray, start: np.ndarray, end: int) -> np.ndarray:
+def business_seconds_until(world: World, territory: np.ndarray, start: np.ndarray, end: int) -> np.ndarray:
     """Working seconds in each territory's calendar from each start to one end (negative if later)."""
     out = np.empty(len(start), dtype=np.int64)
     for t, name in enumerate(TERRITORIES):
@@ -49,7 +52,7 @@ def draw_touches(world: World, rng: np.random.Generator, leads: Leads) -> tuple[
     mql = np.flatnonzero(t_mql != NO_TIME)
     rep = leads.owner[mql]
     territory = reps.territory[rep]
-    day_length = _workday_seconds(world, territory)
+    day_length = workday_seconds(world, territory)
     m = len(mql)
     p_never = np.where(leads.last_stage[mql] == 1, reps.p_never_touched[rep], 0.0)
     never = rng.random(m) < p_never
@@ -77,18 +80,18 @@ def draw_touches(world: World, rng: np.random.Generator, leads: Leads) -> tuple[
         ),
     )
     offset = np.maximum(offset, 1)
-    when = _add_business(world, territory[owner_of], t_mql[mql][owner_of], offset)
+    when = add_business_seconds(world, territory[owner_of], t_mql[mql][owner_of], offset)
 
     # Outbound leads get prospecting touches before they qualify: these never count for the SLA.
     outbound = np.flatnonzero(leads.source == list(P.LEAD_SOURCES).index("Outbound Prospecting"))
     pre_count = rng.integers(1, 4, len(outbound))
     pre_lead = np.repeat(outbound, pre_count)
     pre_territory = reps.territory[leads.owner[pre_lead]]
-    pre_when = _add_business(
+    pre_when = add_business_seconds(
         world,
         pre_territory,
         leads.created[pre_lead],
-        rng.integers(60, 2 * _workday_seconds(world, pre_territory) + 1),
+        rng.integers(60, 2 * workday_seconds(world, pre_territory) + 1),
     )
     pre_keep = pre_when < np.minimum(leads.reached_at[pre_lead, 0], NO_TIME - 1)
 
@@ -101,14 +104,14 @@ def draw_touches(world: World, rng: np.random.Generator, leads: Leads) -> tuple[
     # Open (planned) tasks: created after MQL, not completed, so never a touch.
     n_open = rng.binomial(m, P.OPEN_TASK_RATE)
     open_of = rng.choice(m, n_open, replace=True) if m else np.zeros(0, dtype=np.int64)
-    open_created = _add_business(
+    open_created = add_business_seconds(
         world, territory[open_of], t_mql[mql][open_of], rng.integers(60, 2 * day_length[open_of] + 1)
     )
     open_keep = open_created <= world.as_of
 
     # MQLs whose SLA clocks still run at as_of: no touch yet within the first-touch target, fewer than the
     # required attempts within the attempt window (business time of the owner's territory since MQL).
-    since_mql = _business_seconds_between(world, territory, t_mql[mql], world.as_of)
+    since_mql = business_seconds_until(world, territory, t_mql[mql], world.as_of)
     touched_by = np.zeros(m, dtype=np.int64)
     np.add.at(touched_by, owner_of, (offset <= np.minimum(window_o, since_mql[owner_of])).astype(np.int64))
     live = ~leads.is_deleted[mql]

@@ -18,7 +18,8 @@ from shared_metrics.generate.campaign_members import draw_contact_responses, dra
 from shared_metrics.generate.defects import TableStats, junk_id_start, land
 from shared_metrics.generate.funnel import NO_TIME, Leads, draw_leads
 from shared_metrics.generate.opportunities import FORECAST_CATEGORY, STAGE_PROBABILITY, draw_opportunities
-from shared_metrics.generate.reference import TERRITORIES, World
+from shared_metrics.generate.reference import World, other_rep_of_group
+from shared_metrics.generate.routing import Routing, draw_routing, owner_changes, owner_ids, routing_sums
 from shared_metrics.generate.text import INDUSTRIES, LAST_NAMES, join, pick, sf_ids
 from shared_metrics.generate.truth import chunk_sums
 
@@ -52,14 +53,11 @@ def never_changed(created: np.ndarray) -> dict[str, pa.Array | np.ndarray]:
 def _touch_owner_ids(
     world: World, rng: np.random.Generator, leads: Leads, lead_index: np.ndarray, user_id: pa.Array
 ) -> pa.Array:
-    """Who made each touch: the lead's owner, or now and then a teammate of the same segment and territory."""
-    reps = world.reps
+    """Who made each touch: the lead's owner, or now and then a teammate of the owner's segment and
+    territory (it works the owner's hours)."""
     owner = leads.owner[lead_index]
-    group = leads.segment[lead_index] * len(TERRITORIES) + leads.territory[lead_index]
-    start, size = reps.group_start[group], reps.group_size[group]
-    teammate = (rng.random(len(owner)) < P.TEAMMATE_TOUCH_RATE) & (size > 1)
-    shift = 1 + (rng.random(len(owner)) * np.maximum(size - 1, 1)).astype(np.int64)
-    return user_id.take(pa.array(np.where(teammate, start + (owner - start + shift) % size, owner)))
+    teammate = rng.random(len(owner)) < P.TEAMMATE_TOUCH_RATE
+    return user_id.take(pa.array(np.where(teammate, other_rep_of_group(world.reps, rng, owner), owner)))
 
 
 @dataclass(frozen=True)
@@ -113,16 +111,24 @@ def lead_rows(drawn: dict, opps: dict, ids: ChunkIds) -> dict:
 
 
 def lead_history_rows(
-    world: World, rng: np.random.Generator, leads: Leads, lead: dict, history: dict, ids: ChunkIds
+    world: World,
+    rng: np.random.Generator,
+    leads: Leads,
+    lead: dict,
+    history: dict,
+    routing: Routing,
+    ids: ChunkIds,
 ) -> dict:
-    """A "created" row per lead, the status changes, some rating changes, and some edits of the lead's
-    email, phone or last name (their values are personal data the warehouse must not keep)."""
+    """A "created" row per lead, the status changes, some rating changes, some edits of the lead's email,
+    phone or last name (their values are personal data the warehouse must not keep), and the owner changes."""
     n_leads = len(leads.created)
     status_lead = history["lead_index"]
     rating_lead, rating_time = _later_edits(world, rng, leads, 0.15, 30 * DAY)
     detail_lead, detail_time = _later_edits(world, rng, leads, P.CONTACT_DETAIL_CHANGE_RATE, 60 * DAY)
     detail_field, detail_old, detail_new = _contact_detail_edits(rng, lead, detail_lead)
-    hist_lead = np.concatenate([np.arange(n_leads), status_lead, rating_lead, detail_lead])
+    owner = owner_changes(world, leads, routing)
+    owner_lead = owner["lead_index"]
+    hist_lead = np.concatenate([np.arange(n_leads), status_lead, rating_lead, detail_lead, owner_lead])
     return {
         "id": ids.rows("lead_history", len(hist_lead)),
         "lead_id": leads.id.take(pa.array(hist_lead)),
@@ -132,6 +138,7 @@ def lead_history_rows(
                 np.full(len(status_lead), "Status", object),
                 np.full(len(rating_lead), "Rating", object),
                 detail_field,
+                np.full(len(owner_lead), "Owner", object),
             ]
         ),
         "old_value": np.concatenate(
@@ -140,6 +147,7 @@ def lead_history_rows(
                 history["old_value"],
                 np.full(len(rating_lead), "Cold", object),
                 detail_old,
+                owner["old_value"],
             ]
         ),
         "new_value": np.concatenate(
@@ -148,11 +156,14 @@ def lead_history_rows(
                 history["new_value"],
                 pc.take(lead["rating"], pa.array(rating_lead)).to_numpy(zero_copy_only=False),
                 detail_new,
+                owner["new_value"],
             ]
         ),
         "created_by_id": ids.user.take(pa.array(leads.owner[hist_lead])),
         "created_date": timestamps(
-            np.concatenate([leads.created, history["created_date"], rating_time, detail_time])
+            np.concatenate(
+                [leads.created, history["created_date"], rating_time, detail_time, owner["created_date"]]
+            )
         ),
         "is_deleted": leads.is_deleted[hist_lead],
     }
@@ -395,6 +406,11 @@ def generate_chunk(world: World, chunk: int, n_leads: int, landing_dir: Path) ->
     rng = np.random.default_rng([world.seed, chunk])
     base = chunk * CHUNK_ID_SPAN
     leads, drawn = draw_leads(world, rng, base + 1 + np.arange(n_leads))
+    # Routing has its own random stream: the draws below stay as they were without it.
+    routing = draw_routing(world, np.random.default_rng([world.seed, chunk, 3]), leads)
+    drawn["lead"]["owner_id"] = owner_ids(world, leads, routing)
+    changes = owner_changes(world, leads, routing)
+    np.maximum.at(drawn["lead"]["system_modstamp"], changes["lead_index"], changes["created_date"])
     touches, rep_expectations = draw_touches(world, rng, leads)
     members = draw_lead_members(world, rng, leads)
     opps = draw_opportunities(world, rng, leads, base)
@@ -403,7 +419,7 @@ def generate_chunk(world: World, chunk: int, n_leads: int, landing_dir: Path) ->
     # In this order: each table draws from the chunk's random stream in turn.
     tables = {
         "lead": lead,
-        "lead_history": lead_history_rows(world, rng, leads, lead, drawn["status_history"], ids),
+        "lead_history": lead_history_rows(world, rng, leads, lead, drawn["status_history"], routing, ids),
         "task": task_rows(world, rng, leads, lead, touches, ids),
         "event": event_rows(world, rng, leads, lead, touches, ids),
         "account": account_rows(rng, leads, lead, opps, ids),
@@ -417,7 +433,12 @@ def generate_chunk(world: World, chunk: int, n_leads: int, landing_dir: Path) ->
     for offset, (name, columns) in enumerate(tables.items()):
         landed, stats[name] = land(name, pa.table(columns), rng, junk_id_start(chunk) + offset * 10_000_000)
         write_part(landing_dir, name, chunk, landed)
-    return {"stats": stats, "rep_sums": rep_expectations, **chunk_sums(world, leads, members, opps)}
+    return {
+        "stats": stats,
+        "rep_sums": rep_expectations,
+        "routing_sums": routing_sums(world, leads, routing),
+        **chunk_sums(world, leads, members, opps),
+    }
 
 
 def write_part(landing_dir: Path, table: str, part: int, data: pa.Table) -> None:
@@ -427,11 +448,11 @@ def write_part(landing_dir: Path, table: str, part: int, data: pa.Table) -> None
 
 
 def reference_stats(world: World, landing_dir: Path) -> dict[str, TableStats]:
-    """Land the tables shared by every chunk (users, campaigns) once."""
+    """Land the tables shared by every chunk (users, campaigns, queues) once."""
     rng = np.random.default_rng([world.seed, 2_000_000])
     stats = {}
     for offset, (name, table) in enumerate(
-        {"user": world.user_table, "campaign": world.campaign_table}.items()
+        {"user": world.user_table, "campaign": world.campaign_table, "group": world.queue_table}.items()
     ):
         landed, stats[name] = land(name, table, rng, junk_id_start(99_999) + offset * 10_000_000)
         write_part(landing_dir, name, 0, landed)

@@ -201,3 +201,31 @@ AMOUNT_EDIT_SIGMA = 0.25
 REOPEN_PROBABILITY_BY_SEGMENT = np.array([0.05, 0.07, 0.10])
 REOPEN_AFTER_DAYS = (14.0, 120.0)
 REOPENED_OPEN_DAYS = (10.0, 60.0)
+
+# Lead routing (generate/routing.py). Inbound leads (every source but outbound prospecting) enter their
+# segment x territory queue with QUEUE_ROUTED_SHARE; the rest are created owned by a rep. A round robin
+# assigns a queued lead after a lognormal delay in the assignee's business time (minutes: median, sigma,
+# min, max).
+QUEUE_ROUTED_SHARE = 0.80
+ASSIGNMENT_DELAY_BUSINESS_MINUTES = (90.0, 1.0, 1.0, 2400.0)
+# Queued leads that never qualify and are never assigned: they wait in the queue for good.
+STUCK_IN_QUEUE_RATE = 0.03
+# Queued leads assigned to a rep of their segment in another territory.
+MISROUTED_TERRITORY_RATE = 0.03
+# Assigned leads handed to another rep of the same group later (once), this many business days after
+# the assignment.
+REASSIGNMENT_RATE = 0.06
+REASSIGN_AFTER_BUSINESS_DAYS = (1.0, 15.0)
+# This share of the reps (at least two) is deactivated, beside the users drawn inactive (3 %). Inactive users
+# were deactivated this many days before the as-of (uniform); a deactivated rep keeps the leads assigned
+# before, and routing gives the rep none after.
+DEACTIVATED_REP_SHARE = 0.04
+DEACTIVATED_DAYS_BEFORE_AS_OF = (5.0, 300.0)
+# The unfair team's router sends this share of its high-fit leads (titles whose Lead->MQL multiplier is at
+# least UNFAIR_HIGH_FIT_MULTIPLIER) to one of its first UNFAIR_FAVOURED_REPS reps.
+UNFAIR_FAVOURED_REPS = 2
+UNFAIR_HIGH_FIT_SHARE = 0.7
+UNFAIR_HIGH_FIT_MULTIPLIER = 1.25
+# A lead waiting in a queue longer than this (business hours of its territory) is stuck: equals dbt var
+# routing_queue_wait_threshold_business_hours (a test checks that).
+QUEUE_WAIT_THRESHOLD_BUSINESS_HOURS = 8

@@ -13,6 +13,7 @@ from shared_metrics.generate import parameters as P
 from shared_metrics.generate.text import FIRST_NAMES, LAST_NAMES, join, pick, sf_ids
 
 TERRITORIES = list(P.TERRITORY_COUNTRIES)
+NEVER = np.iinfo(np.int64).max  # epoch seconds of something that never happens
 REPS_PER_TEAM = 8
 # Campaign type per lead source; Outbound Prospecting has none.
 CAMPAIGN_TYPE_BY_SOURCE = {
@@ -57,6 +58,9 @@ class Reps:
     p_never_touched: np.ndarray
     p_enough_attempts: np.ndarray
     team: list[str]
+    # When each rep was deactivated (epoch seconds; NEVER for reps still active): routing gives them no lead
+    # after it, and the user row's system_modstamp records it, as Salesforce stamps a deactivation.
+    deactivated_at: np.ndarray
 
 
 @dataclass
@@ -83,6 +87,8 @@ class World:
     campaigns: Campaigns
     user_table: pa.Table
     campaign_table: pa.Table
+    queue_table: pa.Table  # one lead queue (a Salesforce Group of type Queue) per segment x territory
+    unfair_team: str  # the team whose routing sends high-fit leads to a few favoured reps
 
     def active_campaign(self, type_index: np.ndarray, track: np.ndarray, day: np.ndarray) -> np.ndarray:
         """Index of the campaign of each type and track that runs on each day."""
@@ -127,6 +133,7 @@ def _reps(rng: np.random.Generator, leads: int, time_zones: dict[str, str]) -> t
         p_never_touched=rng.uniform(*P.REP_NEVER_TOUCH_RANGE, n_reps).round(3),
         p_enough_attempts=rng.uniform(*P.REP_ENOUGH_ATTEMPTS_RANGE, n_reps).round(3),
         team=team_names,
+        deactivated_at=np.full(n_reps, NEVER, dtype=np.int64),
     )
     all_numbers = np.concatenate([rep_number, manager_number, director_number, [head_number]])
     n_users = len(all_numbers)
@@ -224,6 +231,59 @@ def _campaigns(rng: np.random.Generator, leads: int, first_day: int, last_day: i
     return campaigns, table
 
 
+def _with_deactivations(rng: np.random.Generator, reps: Reps, users: pa.Table, as_of: int) -> pa.Table:
+    """Deactivates a share of the reps (at least two) on top of the users drawn inactive, each at a time
+    that is its last modification; the reps keep theirs for routing."""
+    n_reps = len(reps.number)
+    inactive = ~users["is_active"].to_numpy(zero_copy_only=False)
+    chosen = rng.choice(n_reps, max(2, round(P.DEACTIVATED_REP_SHARE * n_reps)), replace=False)
+    inactive[chosen] = True
+    created = users["created_date"].to_numpy().astype("datetime64[s]").astype(np.int64)
+    days_before = rng.uniform(*P.DEACTIVATED_DAYS_BEFORE_AS_OF, len(inactive))
+    deactivated = np.maximum(as_of - (days_before * DAY).astype(np.int64), created + 30 * DAY)
+    modstamp = np.where(inactive, deactivated, created)
+    reps.deactivated_at[:] = np.where(inactive, deactivated, NEVER)[:n_reps]
+    users = users.set_column(users.schema.get_field_index("is_active"), "is_active", pa.array(~inactive))
+    return users.set_column(
+        users.schema.get_field_index("system_modstamp"),
+        "system_modstamp",
+        pa.array((modstamp * 1_000_000).astype("datetime64[us]")),
+    )
+
+
+def _queues() -> pa.Table:
+    """One inbound lead queue per segment x territory, numbered in the reps' group order (segment-major)."""
+    names = [f"{territory} {segment} Inbound" for segment in P.SEGMENTS for territory in TERRITORIES]
+    created = np.full(len(names), np.datetime64("2023-01-01T09:00:00", "us"))
+    return pa.table(
+        {
+            "id": sf_ids("group", 1 + np.arange(len(names))),
+            "name": names,
+            "developer_name": [
+                name.replace(" & ", "_").replace(" ", "_").replace("-", "_") for name in names
+            ],
+            "type": ["Queue"] * len(names),
+            "created_date": created,
+            "is_deleted": np.zeros(len(names), dtype=bool),
+            "system_modstamp": created,
+        }
+    )
+
+
+def _unfair_team(reps: Reps) -> str:
+    """The first team of the largest segment x territory group: its routing favours a few reps."""
+    largest = int(np.argmax(reps.group_size))
+    return reps.team[int(reps.group_start[largest])]
+
+
+def other_rep_of_group(reps: Reps, rng: np.random.Generator, rep: np.ndarray) -> np.ndarray:
+    """Another rep of each rep's segment x territory group (the rep itself in a group of one)."""
+    group = reps.segment[rep] * len(TERRITORIES) + reps.territory[rep]
+    start, size = reps.group_start[group], reps.group_size[group]
+    shift = 1 + (rng.random(len(rep)) * np.maximum(size - 1, 1)).astype(np.int64)
+    return np.where(size > 1, start + (rep - start + shift) % size, rep)
+
+
 def build_world(leads: int, seed: int, as_of: dt.date) -> World:
     rng = np.random.default_rng([seed, 1_000_000])
     start_date = as_of - dt.timedelta(days=P.HISTORY_DAYS)
@@ -232,6 +292,8 @@ def build_world(leads: int, seed: int, as_of: dt.date) -> World:
     calendars = load_calendars(start_date - dt.timedelta(days=30), as_of + dt.timedelta(days=120))
     reps, users = _reps(rng, leads, {name: c.time_zone for name, c in calendars.items()})
     campaigns, campaign_table = _campaigns(rng, leads, first_day, as_of_day + 60, as_of_day)
+    # Its own stream, so that routing leaves every other draw as it was.
+    users = _with_deactivations(np.random.default_rng([seed, 1_000_001]), reps, users, epoch_seconds(as_of))
     return World(
         seed=seed,
         leads=leads,
@@ -243,4 +305,6 @@ def build_world(leads: int, seed: int, as_of: dt.date) -> World:
         campaigns=campaigns,
         user_table=users,
         campaign_table=campaign_table,
+        queue_table=_queues(),
+        unfair_team=_unfair_team(reps),
     )

@@ -8,6 +8,7 @@ import pyarrow.compute as pc
 
 ID_PREFIX = {
     "user": "005",
+    "group": "00G",
     "account": "001",
     "contact": "003",
     "lead": "00Q",

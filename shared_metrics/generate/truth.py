@@ -13,7 +13,7 @@ from shared_metrics.generate import parameters as P
 from shared_metrics.generate.defects import TableStats
 from shared_metrics.generate.funnel import DISPOSITIONS, NO_TIME, REACHED, Leads
 from shared_metrics.generate.opportunities import OPEN_STAGES
-from shared_metrics.generate.reference import CAMPAIGN_TYPES, TERRITORIES, World
+from shared_metrics.generate.reference import CAMPAIGN_TYPES, NEVER, TERRITORIES, World
 from shared_metrics.generate.scoring import lead_scores
 from shared_metrics.generate.text import TITLES, sf_ids
 
@@ -251,6 +251,16 @@ NOTES = {
         "became MQLs by as_of: MQLs and how many sales first accepted, recycled, disqualified, or "
         "had not ruled on (pending) by as_of."
     ),
+    "routing": (
+        "Over non-deleted leads: how many entered a queue at creation (queued), were assigned from it by the "
+        "as-of (assigned_from_queue; after their MQL: assigned_after_mql), still wait in a queue at the "
+        "as-of (in_queue_at_as_of; never to be assigned: stuck_in_queue; longer than the threshold in the "
+        "lead's territory's business hours: waiting_beyond_threshold_at_as_of), were handed from one rep to "
+        "another (reassigned), are owned by a deactivated user (owned_by_inactive_user; not converted or "
+        "disqualified: open_owned_by_inactive_user) or by a rep of another territory (territory_mismatches); "
+        "the team routed unfairly and its favoured reps; the planted median assignment delay; per rep, the "
+        "routed leads it received first and the sum of their planted probabilities of reaching SQL."
+    ),
     "defects": (
         "Exact counts per landed table: rows landed, superseded versions (older versions and "
         "exact duplicates), deleted entities, staged rows, and quarantined junk rows by reason."
@@ -282,6 +292,7 @@ def planted_truth(
             "attempt_window_business_days": P.SLA_ATTEMPT_WINDOW_BUSINESS_DAYS,
             "reps": _rep_rows(world, chunks),
         },
+        "routing": _routing_truth(world, chunks),
         "campaigns": _campaign_rows(world, as_of, chunks),
         "handovers": _handover_rows(chunks),
         "lead_score_bands": _score_band_rows(chunks),
@@ -412,6 +423,34 @@ def _rep_rows(world: World, chunks: list[dict]) -> list[dict]:
         }
         for i, user_id in enumerate(sf_ids("user", reps.number).to_pylist())
     ]
+
+
+def _routing_truth(world: World, chunks: list[dict]) -> dict:
+    reps = world.reps
+    team_reps = np.flatnonzero(np.array(reps.team, dtype=object) == world.unfair_team)
+    return {
+        "queue_routed_share": P.QUEUE_ROUTED_SHARE,
+        "assignment_delay_median_business_minutes": P.ASSIGNMENT_DELAY_BUSINESS_MINUTES[0],
+        "queue_wait_threshold_business_hours": P.QUEUE_WAIT_THRESHOLD_BUSINESS_HOURS,
+        "unfair_team": world.unfair_team,
+        "favoured_user_ids": sf_ids("user", reps.number[team_reps[: P.UNFAIR_FAVOURED_REPS]]).to_pylist(),
+        "deactivated_user_ids": sf_ids("user", reps.number[reps.deactivated_at != NEVER]).to_pylist(),
+        **{
+            key: sum(chunk["routing_sums"]["counts"][key] for chunk in chunks)
+            for key in chunks[0]["routing_sums"]["counts"]
+        },
+        "reps": [
+            {
+                "user_id": user_id,
+                "team": reps.team[i],
+                "routed_leads": int(sum(chunk["routing_sums"]["rep_routed_leads"][i] for chunk in chunks)),
+                "planted_expected_sqls": round(
+                    float(sum(chunk["routing_sums"]["rep_planted_expected_sql"][i] for chunk in chunks)), 6
+                ),
+            }
+            for i, user_id in enumerate(sf_ids("user", reps.number).to_pylist())
+        ],
+    }
 
 
 def _campaign_rows(world: World, as_of: dt.date, chunks: list[dict]) -> list[dict]:

@@ -57,7 +57,7 @@ leads_of_changed_opportunities as (
 leads_of_changed_owners as (
     -- Their owner changed team or territory.
     select leads.lead_id from leads
-    inner join refreshed_users on leads.owner_user_id = refreshed_users.user_id
+    inner join refreshed_users on leads.owner_id = refreshed_users.user_id
 ),
 
 changed_leads as (

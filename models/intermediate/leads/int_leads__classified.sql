@@ -11,6 +11,11 @@ users as (
     select * from {{ ref('stg_salesforce__users') }}
 ),
 
+queues as (
+    select * from {{ ref('stg_salesforce__groups') }}
+    where group_type = 'Queue'
+),
+
 lead_sources as (
     select * from {{ ref('lead_source_map') }}
 ),
@@ -33,11 +38,14 @@ final as (
         coalesce(lead_sources.sourced_by, 'unknown') as sourced_by,
         coalesce(segments.segment, 'Unknown') as segment,
         coalesce(territories.territory, 'Unassigned') as territory,
-        leads.owner_user_id,
+        users.user_id as owner_user_id,
+        queues.group_id as owner_queue_id,
         users.user_display_name as owner_display_name,
         users.team_name as owner_team_name,
         users.territory as owner_territory,
-        owner_calendars.time_zone as owner_time_zone,
+        -- A queue has no territory: while one owns the lead, the lead's own territory's calendar times it.
+        coalesce(users.territory, territories.territory) as calendar_territory,
+        calendars.time_zone as calendar_time_zone,
         leads.is_converted,
         leads.converted_at,
         leads.converted_opportunity_id,
@@ -47,8 +55,9 @@ final as (
     left join lead_sources on leads.lead_source = lead_sources.lead_source
     {{ join_segment_band('segments', 'leads.employee_count') }}
     left join territories on leads.country = territories.country
-    left join users on leads.owner_user_id = users.user_id
-    left join calendars as owner_calendars on users.territory = owner_calendars.territory
+    left join users on leads.owner_id = users.user_id
+    left join queues on leads.owner_id = queues.group_id
+    left join calendars on coalesce(users.territory, territories.territory) = calendars.territory
 )
 
 select * from final

@@ -9,7 +9,7 @@ final as (
     select
         lead_id,
         created_at,
-        owner_user_id,
+        owner_id,
         lead_status,
         lead_source,
         company_name,

@@ -4,8 +4,12 @@ source as (
     select * from {{ source('salesforce', 'lead') }}
 ),
 
-users as (
-    select user_id from {{ ref('stg_salesforce__users') }}
+owners as (
+    -- A lead is owned by a user, or by a queue while it waits to be routed.
+    select user_id as owner_id from {{ ref('stg_salesforce__users') }}
+    union all
+    select group_id as owner_id from {{ ref('stg_salesforce__groups') }}
+    where group_type = 'Queue'
 ),
 
 known_statuses as (
@@ -21,7 +25,7 @@ renamed as (
     select
         {{ safe_cast('id', dbt.type_string()) }} as lead_id,
         {{ landed_timestamp('created_date') }} as created_at,
-        {{ safe_cast('owner_id', dbt.type_string()) }} as owner_user_id,
+        {{ safe_cast('owner_id', dbt.type_string()) }} as owner_id,
         coalesce(known_statuses.lead_status, {{ safe_cast('status', dbt.type_string()) }}) as lead_status,
         {{ safe_cast('lead_source', dbt.type_string()) }} as lead_source,
         {{ safe_cast('company', dbt.type_string()) }} as company_name,
@@ -45,7 +49,8 @@ renamed as (
 
 to_refresh as (
     {{ landed_rows_to_refresh('renamed', 'lead_id', 'modified_at', [
-        ['owner_user_id', 'base_salesforce__users', 'user_id'],
+        ['owner_id', 'base_salesforce__users', 'user_id'],
+        ['owner_id', 'base_salesforce__groups', 'group_id'],
     ]) }}
 ),
 
@@ -57,13 +62,13 @@ checked as (
     select
         latest.*,
         {{ quarantine_reason('latest.lead_id', [
-            ['latest.owner_user_id is not null and users.user_id is null', 'orphan_owner_id'],
+            ['latest.owner_id is not null and owners.owner_id is null', 'orphan_owner_id'],
             ['latest.lead_status is null or known_statuses.lead_status is null', 'unknown_status'],
             ['latest.converted_at < latest.created_at', 'converted_before_created'],
             ['latest.created_at is null and not latest.is_deleted', 'missing_created_date'],
         ] + impossible_time_checks(['latest.created_at', 'latest.converted_at', 'latest.modified_at'])) }} as quarantine_reason
     from latest
-    left join users on latest.owner_user_id = users.user_id
+    left join owners on latest.owner_id = owners.owner_id
     left join known_statuses on latest.lead_status = known_statuses.lead_status
 )
 

@@ -9,17 +9,27 @@ import streamlit as st
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `streamlit run` starts in dashboard/
 
 from dashboard.data import published_path, read
-from dashboard.views import campaigns, data_quality, funnel, overview, pipeline, pipeline_over_time, sla
+from dashboard.pages import PAGES
+from dashboard.views import (
+    campaigns,
+    data_quality,
+    funnel,
+    overview,
+    pipeline,
+    pipeline_over_time,
+    routing,
+    sla,
+)
 from shared_metrics import readouts
 from shared_metrics.publish import WarehouseError
 
-PAGES = ["Overview", "Funnel", "SLA", "Pipeline", "Pipeline over time", "Campaigns", "Data quality"]
 RENDER = {
     "Overview": overview.render,
     "Funnel": funnel.render,
     "SLA": sla.render,
     "Pipeline": pipeline.render,
     "Pipeline over time": pipeline_over_time.render,
+    "Routing & accounts": routing.render,
     "Campaigns": campaigns.render,
     "Data quality": data_quality.render,
 }

@@ -577,6 +577,100 @@ def scorecard(read: Reader, quarter, role: str) -> pd.DataFrame:
     )
 
 
+# --- Routing ------------------------------------------------------------------------------------------------
+
+
+def _routing_where(where: Slice) -> tuple[str, list]:
+    """Leads created in the slice's months, segments and territories, assigned to the slice's teams."""
+    return where.where("cohort_month", team_column="assigned_team_name")
+
+
+def routing_summary(read: Reader, where: Slice) -> pd.DataFrame:
+    """Per territory of the lead: how leads reached reps (queued, assigned, median business minutes to the
+    first active rep, from creation and, for those assigned after it, from MQL) and what the audit flags
+    today (waiting in a queue, beyond the threshold, reassigned, open leads of deactivated owners, owned
+    outside the territory)."""
+    sql, parameters = _routing_where(where)
+    return read(
+        f"""select territory,
+                   count(*) filter (where is_queue_routed) as queue_routed_leads,
+                   count(*) filter (where is_queue_routed and assigned_at is not null) as assigned_leads,
+                   median(business_minutes_to_assignment) filter (where is_queue_routed)
+                       as median_business_minutes_to_assignment,
+                   count(*) filter (where is_queue_routed and is_assigned_after_mql) as assigned_after_mql,
+                   median(business_minutes_from_mql_to_assignment) filter (where is_assigned_after_mql)
+                       as median_business_minutes_from_mql,
+                   count(*) filter (where is_waiting_in_queue) as waiting_in_queue,
+                   count(*) filter (where is_waiting_beyond_threshold) as waiting_beyond_threshold,
+                   sum(reassignment_count) as reassignments,
+                   count(*) filter (where is_owned_by_inactive_user and is_open)
+                       as open_leads_owned_by_inactive_users,
+                   count(*) filter (where is_territory_mismatch) as territory_mismatched_leads
+            from metrics.lead_routing where {sql}
+            group by territory order by territory""",
+        parameters,
+    )
+
+
+def assignment_delay_by_week(read: Reader, where: Slice) -> pd.DataFrame:
+    """Per week of creation and segment: queued leads and their median business minutes to assignment."""
+    sql, parameters = _routing_where(where)
+    return read(
+        f"""select cast(date_trunc('week', created_at) as date) as created_week, segment,
+                   count(*) as queue_routed_leads,
+                   median(business_minutes_to_assignment) as median_business_minutes_to_assignment
+            from metrics.lead_routing where is_queue_routed and {sql}
+            group by all order by created_week, segment""",
+        parameters,
+    )
+
+
+def leads_waiting_by_queue(read: Reader, where: Slice) -> pd.DataFrame:
+    """The queues' backlog at the funnel clock: leads waiting, beyond the threshold, and the longest wait."""
+    sql, parameters = _routing_where(where)
+    return read(
+        f"""select owner_queue_name as queue, count(*) as waiting_leads,
+                   count(*) filter (where is_waiting_beyond_threshold) as waiting_beyond_threshold,
+                   max(queue_wait_business_hours) as longest_wait_business_hours
+            from metrics.lead_routing where is_waiting_in_queue and {sql}
+            group by all order by waiting_beyond_threshold desc, queue""",
+        parameters,
+    )
+
+
+def routing_quarters(read: Reader) -> list:
+    frame = read("select distinct fiscal_quarter_start from metrics.routing_fairness order by 1 desc")
+    return list(frame["fiscal_quarter_start"])
+
+
+def routing_fairness(read: Reader, where: Slice, quarter) -> pd.DataFrame:
+    """Per team in one fiscal quarter (the slice's teams): spread of routed volume and quality over its reps
+    and whether the router favours some reps."""
+    sql, parameters = Slice(teams=where.teams).where("", team_column="team_name")
+    return read(
+        f"""select team_name as team, rep_count, routed_lead_count, mean_lead_score, lead_volume_gini,
+                   lead_volume_max_min_ratio, mean_lead_score_max_min_ratio, expected_sql_rate_max_min_ratio,
+                   raw_sql_rate_max_min_ratio, mix_adjusted_sql_rate_max_min_ratio, score_skew_z,
+                   is_quality_skewed
+            from metrics.routing_fairness
+            where fiscal_quarter_start = cast(? as date) and {sql}
+            order by is_quality_skewed desc, score_skew_z desc nulls last, team""",
+        [str(quarter), *parameters],
+    )
+
+
+def rep_lead_mix(read: Reader, quarter, team: str) -> pd.DataFrame:
+    """One team's reps in one fiscal quarter: what the router gave each, their SQL rate raw and adjusted."""
+    return read(
+        """select coalesce(user_display_name, user_id) as rep, is_active, routed_lead_count, mean_lead_score,
+                  expected_sql_rate, raw_sql_rate, mix_adjusted_sql_rate
+           from metrics.routing_rep_mix
+           where fiscal_quarter_start = cast(? as date) and team_name = ?
+           order by mean_lead_score desc, rep""",
+        [str(quarter), team],
+    )
+
+
 # --- Campaigns ----------------------------------------------------------------------------------------------
 
 ATTRIBUTION_MODELS = {

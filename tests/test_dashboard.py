@@ -5,13 +5,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.pages import PAGES
 from shared_metrics.settings import PROJECT_DIR
 
 # Tests that share this module's built warehouse run on one pytest-xdist worker (make test runs two).
 pytestmark = pytest.mark.xdist_group("small_warehouse")
 
 APP = str(PROJECT_DIR / "dashboard" / "app.py")
-PAGES = ["Overview", "Funnel", "SLA", "Pipeline", "Pipeline over time", "Campaigns", "Data quality"]
 
 
 @pytest.fixture

@@ -13,21 +13,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from dashboard.pages import PAGES
 from shared_metrics.settings import PROJECT_DIR
 
 # Tests that share this module's built warehouse run on one pytest-xdist worker (make test runs two).
 pytestmark = pytest.mark.xdist_group("small_warehouse")
 
 SCREENSHOTS = PROJECT_DIR / "test-artifacts" / "screenshots"
-PAGES_WITH_CHARTS = [
-    "Overview",
-    "Funnel",
-    "SLA",
-    "Pipeline",
-    "Pipeline over time",
-    "Campaigns",
-    "Data quality",
-]
 
 
 def free_port() -> int:
@@ -84,15 +76,21 @@ def test_every_page_loads_in_chromium_and_a_filter_changes_a_number(dashboard_ur
         metric = page.get_by_test_id("stMetricValue").first
         expect(metric).to_be_visible(timeout=60_000)
         before = metric.inner_text()
-        for name in PAGES_WITH_CHARTS:
+        for name in PAGES:
             page.get_by_test_id("stSidebar").get_by_text(name, exact=True).click()
             expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible(timeout=60_000)
             expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=60_000)
             if name == "Pipeline over time":
                 # The waterfall, the weekly snapshot trend and pacing against target per territory.
                 expect(page.locator(".js-plotly-plot")).to_have_count(3, timeout=60_000)
+            if name == "Routing & accounts":
+                # Time to assignment by week and one team's reps, raw and mix-adjusted.
+                expect(page.locator(".js-plotly-plot")).to_have_count(2, timeout=60_000)
             page.wait_for_timeout(1_000)
-            page.screenshot(path=str(SCREENSHOTS / f"{name.lower().replace(' ', '_')}.png"), full_page=True)
+            page.screenshot(
+                path=str(SCREENSHOTS / f"{name.lower().replace(' & ', '_and_').replace(' ', '_')}.png"),
+                full_page=True,
+            )
         page.get_by_test_id("stSidebar").get_by_text("Overview", exact=True).click()
         expect(page.get_by_test_id("stMetricValue").first).to_have_text(before, timeout=60_000)
         page.get_by_test_id("stMultiSelect").first.click()

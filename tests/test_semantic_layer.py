@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from dashboard.pages import PAGES
 from shared_metrics.settings import PROJECT_DIR, VENV_BIN, virtualenv_environment
 
 # Tests that share this module's built warehouse run on one pytest-xdist worker (make test runs two).
@@ -181,9 +182,7 @@ def test_the_glossary_is_up_to_date() -> None:
 def test_dashboard_exposures_cover_every_page_and_every_table_it_reads() -> None:
     manifest = json.loads((PROJECT_DIR / "target" / "manifest.json").read_text())
     dashboards = [e for e in manifest["exposures"].values() if e["type"] == "dashboard"]
-    app = (PROJECT_DIR / "dashboard" / "app.py").read_text()
-    pages = re.search(r"^PAGES = \[(.*)\]$", app, re.MULTILINE).group(1)
-    assert {e["label"] for e in dashboards} == set(re.findall(r'"([^"]+)"', pages))
+    assert {e["label"] for e in dashboards} == set(PAGES)
     exposed = {manifest["nodes"][node]["name"] for e in dashboards for node in e["depends_on"]["nodes"]}
     readouts = (PROJECT_DIR / "shared_metrics" / "readouts.py").read_text()
     read = set(re.findall(r"\b(?:metrics|staging)\.(\w+)", readouts))
@@ -292,3 +291,25 @@ def test_rep_scorecard_metrics_count_each_rep_once_and_equal_the_managers_rows(m
            where manager_user_id is null"""
     ).fetchall()[0][0]
     assert float(semantic["rep_win_rate"].iloc[0]) == pytest.approx(float(head), rel=1e-9)
+
+
+def test_routing_metrics_equal_the_routing_audit(mf_query, warehouse) -> None:
+    """Per territory: queued leads, the median time to assignment, leads stuck in a queue and open leads owned
+    by deactivated users read the same through the semantic layer as from lead_routing."""
+    metrics = (
+        "queue_routed_leads,median_business_minutes_to_assignment,leads_stuck_in_queue,"
+        "open_leads_owned_by_inactive_users"
+    )
+    semantic = mf_query(metrics, "routed_lead__territory")
+    mart = warehouse.execute(
+        """select territory,
+                  count(*) filter (where is_queue_routed) as queue_routed_leads,
+                  median(business_minutes_to_assignment) filter (where is_queue_routed)
+                      as median_business_minutes_to_assignment,
+                  count(*) filter (where is_waiting_beyond_threshold) as leads_stuck_in_queue,
+                  count(*) filter (where is_owned_by_inactive_user and is_open)
+                      as open_leads_owned_by_inactive_users
+           from metrics.lead_routing group by 1"""
+    ).df()
+    for metric in metrics.split(","):
+        assert_same(by_key(semantic, "routed_lead__territory", metric), by_key(mart, "territory", metric))

@@ -18,6 +18,10 @@ users as (
     select * from {{ ref('stg_salesforce__users') }}
 ),
 
+queues as (
+    select * from {{ ref('stg_salesforce__groups') }}
+),
+
 calendars as (
     select
         territory,
@@ -78,6 +82,7 @@ routed as (
         leads.sourced_by,
         leads.owner_user_id,
         leads.owner_queue_id,
+        queues.group_name as owner_queue_name,
         leads.owner_team_name,
         leads.owner_territory,
         leads.calendar_territory,
@@ -103,6 +108,7 @@ routed as (
     left join users as assignees on assignments.assigned_user_id = assignees.user_id
     left join calendars as assignee_calendars on assignees.territory = assignee_calendars.territory
     left join users as owners on leads.owner_user_id = owners.user_id
+    left join queues on leads.owner_queue_id = queues.group_id
     left join lead_stages on leads.lead_status = lead_stages.lead_status
     left join mqls on leads.lead_id = mqls.lead_id
 ),
@@ -148,6 +154,7 @@ final as (
         end as owner_type,
         owner_user_id,
         owner_queue_id,
+        owner_queue_name,
         owner_team_name,
         owner_territory,
         entry_queue_id,

@@ -110,6 +110,7 @@ TABLES: dict[str, LandingTable] = {
             _cols(
                 ("id", TEXT),
                 ("name", TEXT),
+                ("website", TEXT),
                 ("industry", TEXT),
                 ("number_of_employees", INTEGER),
                 ("billing_country", TEXT),

@@ -638,6 +638,24 @@ def leads_waiting_by_queue(read: Reader, where: Slice) -> pd.DataFrame:
     )
 
 
+def leads_of_existing_accounts(read: Reader, where: Slice) -> pd.DataFrame:
+    """Per territory: leads not converted yet that belong to an existing account (by how they were matched),
+    those of customers and of accounts with an open opportunity, and those routed away from the account's
+    owner."""
+    sql, parameters = _routing_where(where)
+    return read(
+        f"""select territory,
+                   count(*) filter (where account_match_method = 'email_domain') as matched_by_email_domain,
+                   count(*) filter (where account_match_method = 'company_name') as matched_by_company_name,
+                   count(*) filter (where is_customer_account) as of_customers,
+                   count(*) filter (where is_open_opportunity_account) as of_open_opportunity_accounts,
+                   count(*) filter (where is_routed_away_from_account_owner) as routed_away_from_account_owner
+            from metrics.lead_routing where matched_account_id is not null and {sql}
+            group by territory order by territory""",
+        parameters,
+    )
+
+
 def routing_quarters(read: Reader) -> list:
     frame = read("select distinct fiscal_quarter_start from metrics.routing_fairness order by 1 desc")
     return list(frame["fiscal_quarter_start"])

@@ -7,10 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import pandas as pd
 import pytest
 
 from shared_metrics import readouts
 from shared_metrics.generate.parameters import QUEUE_WAIT_THRESHOLD_BUSINESS_HOURS
+from shared_metrics.generate.truth import ACCOUNT_MATCHES_FILE
 from shared_metrics.settings import PROJECT_DIR
 
 pytestmark = pytest.mark.xdist_group("small_warehouse")
@@ -162,3 +164,32 @@ def test_the_dashboards_routing_figures_are_the_planted_ones(warehouse, small_tr
     assert list(teams.loc[teams["is_quality_skewed"], "team"]) == [planted["unfair_team"]]
     reps = readouts.rep_lead_mix(read, quarter, planted["unfair_team"])
     assert len(reps) >= 6 and reps["mean_lead_score"].is_monotonic_decreasing
+
+
+def test_leads_are_matched_to_the_planted_accounts(warehouse, small_landing) -> None:
+    """Leads from companies that are already accounts are found by email domain or company name with precision
+    and recall of at least 0.95; the routing audit flags exactly the planted leads of customers and accounts
+    with open opportunities that went to someone other than the account's owner."""
+    planted = pd.read_parquet(small_landing / ACCOUNT_MATCHES_FILE)
+    assert len(planted) > 5_000 and 0.3 < planted["by_domain"].mean() < 0.9
+    matched = warehouse.execute(
+        """select lead_id, matched_account_id, account_match_method, is_routed_away_from_account_owner
+           from metrics.lead_routing where matched_account_id is not null"""
+    ).df()
+    joined = matched.merge(planted, on="lead_id", how="outer", indicator=True)
+    right = joined[(joined["_merge"] == "both") & (joined["matched_account_id"] == joined["account_id"])]
+    precision, recall = len(right) / len(matched), len(right) / len(planted)
+    assert precision >= 0.95 and recall >= 0.95, (precision, recall)
+    for by_domain, method in ((True, "email_domain"), (False, "company_name")):
+        found = right[right["by_domain"] == by_domain]
+        assert (found["account_match_method"] == method).all()
+        assert len(found) >= 0.95 * (planted["by_domain"] == by_domain).sum(), method
+    expected = right["routed_elsewhere"] & (right["is_customer"] | right["has_open_opportunity"])
+    assert (right["is_routed_away_from_account_owner"] == expected).all()
+    assert 0 < expected.sum() < len(right)
+    # The dashboard's table shows the same leads.
+    shown = readouts.leads_of_existing_accounts(readouts.connection_reader(warehouse), readouts.Slice())
+    assert shown["routed_away_from_account_owner"].sum() == matched["is_routed_away_from_account_owner"].sum()
+    by_method = matched["account_match_method"].value_counts()
+    assert shown["matched_by_email_domain"].sum() == by_method["email_domain"]
+    assert shown["matched_by_company_name"].sum() == by_method["company_name"]

@@ -298,7 +298,7 @@ def test_routing_metrics_equal_the_routing_audit(mf_query, warehouse) -> None:
     by deactivated users read the same through the semantic layer as from lead_routing."""
     metrics = (
         "queue_routed_leads,median_business_minutes_to_assignment,leads_stuck_in_queue,"
-        "open_leads_owned_by_inactive_users"
+        "open_leads_owned_by_inactive_users,leads_routed_away_from_account_owner"
     )
     semantic = mf_query(metrics, "routed_lead__territory")
     mart = warehouse.execute(
@@ -308,7 +308,9 @@ def test_routing_metrics_equal_the_routing_audit(mf_query, warehouse) -> None:
                       as median_business_minutes_to_assignment,
                   count(*) filter (where is_waiting_beyond_threshold) as leads_stuck_in_queue,
                   count(*) filter (where is_owned_by_inactive_user and is_open)
-                      as open_leads_owned_by_inactive_users
+                      as open_leads_owned_by_inactive_users,
+                  count(*) filter (where is_routed_away_from_account_owner)
+                      as leads_routed_away_from_account_owner
            from metrics.lead_routing group by 1"""
     ).df()
     for metric in metrics.split(","):

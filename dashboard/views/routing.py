@@ -60,6 +60,27 @@ def assignment(where: readouts.Slice) -> None:
     st.caption(help_for("lead_routing", "is_waiting_beyond_threshold", "Waiting past the threshold."))
 
 
+def existing_accounts(where: readouts.Slice) -> None:
+    st.dataframe(
+        readouts.leads_of_existing_accounts(read, where),
+        hide_index=True,
+        column_config={
+            "matched_by_email_domain": "by email domain",
+            "matched_by_company_name": "by company name",
+            "of_customers": "of customers",
+            "of_open_opportunity_accounts": "of accounts with open deals",
+            "routed_away_from_account_owner": "not with the account owner",
+        },
+    )
+    st.caption(
+        help_for(
+            "lead_routing",
+            "is_routed_away_from_account_owner",
+            "Leads of customers or open-deal accounts that another rep owns.",
+        )
+    )
+
+
 def fairness(where: readouts.Slice) -> None:
     quarters = readouts.routing_quarters(read)
     if not quarters:
@@ -116,5 +137,7 @@ def render(where: readouts.Slice) -> None:
     st.header("Routing & accounts")
     st.subheader("How leads reach reps")
     assignment(where)
+    st.subheader("Leads of existing accounts")
+    existing_accounts(where)
     st.subheader("Routing fairness")
     fairness(where)

@@ -1,7 +1,8 @@
 {#-
     The routing audit, one row per lead: the queue it waited in, when it reached a rep (in business time of that
     rep's territory, from creation and from MQL), owner changes and reassignments, whether it still waits in a
-    queue and for how long, and whether its owner is inactive or works another territory.
+    queue and for how long, whether its owner is inactive or works another territory, and the existing account
+    it belongs to, if any, with whether it went to someone other than that account's owner.
 -#}
 
 with
@@ -34,6 +35,23 @@ lead_stages as (
         lead_status,
         funnel_stage
     from {{ ref('funnel_stage_map') }}
+),
+
+account_matches as (
+    select * from {{ ref('int_leads__matched_to_accounts') }}
+),
+
+accounts as (
+    select * from {{ ref('stg_salesforce__accounts') }}
+),
+
+account_standing as (
+    select
+        account_id,
+        {{ count_where('is_won') }} > 0 as is_customer,
+        {{ count_where('not is_closed') }} > 0 as has_open_opportunity
+    from {{ ref('int_opportunities__sourced') }}
+    group by account_id
 ),
 
 mqls as (
@@ -98,7 +116,13 @@ routed as (
         assignees.territory as assigned_territory,
         assignee_calendars.time_zone as assigned_time_zone,
         mqls.mql_at,
-        coalesce(lead_stages.funnel_stage not in ('Opportunity', 'Disqualified'), true) as is_open
+        account_matches.account_id as matched_account_id,
+        account_matches.match_method as account_match_method,
+        account_matches.match_confidence as account_match_confidence,
+        accounts.owner_user_id as account_owner_user_id,
+        coalesce(lead_stages.funnel_stage not in ('Opportunity', 'Disqualified'), true) as is_open,
+        coalesce(account_standing.is_customer, false) as is_customer_account,
+        coalesce(account_standing.has_open_opportunity, false) as is_open_opportunity_account
     from leads
     inner join ownership on leads.lead_id = ownership.lead_id
     left join assignments
@@ -111,6 +135,9 @@ routed as (
     left join queues on leads.owner_queue_id = queues.group_id
     left join lead_stages on leads.lead_status = lead_stages.lead_status
     left join mqls on leads.lead_id = mqls.lead_id
+    left join account_matches on leads.lead_id = account_matches.lead_id
+    left join accounts on account_matches.account_id = accounts.account_id
+    left join account_standing on account_matches.account_id = account_standing.account_id
 ),
 
 timed as (
@@ -178,7 +205,18 @@ final as (
             business_seconds_waiting > {{ var('routing_queue_wait_threshold_business_hours') }} * 3600, false
         ) as is_waiting_beyond_threshold,
         coalesce(not is_owner_active, false) as is_owned_by_inactive_user,
-        coalesce(owner_territory <> territory and territory <> 'Unassigned', false) as is_territory_mismatch
+        coalesce(owner_territory <> territory and territory <> 'Unassigned', false) as is_territory_mismatch,
+        matched_account_id,
+        account_match_method,
+        cast(account_match_confidence as {{ type_double() }}) as account_match_confidence,
+        is_customer_account,
+        is_open_opportunity_account,
+        account_owner_user_id,
+        coalesce(
+            (is_customer_account or is_open_opportunity_account)
+            and owner_user_id <> account_owner_user_id,
+            false
+        ) as is_routed_away_from_account_owner
     from timed
 )
 

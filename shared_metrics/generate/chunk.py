@@ -17,6 +17,7 @@ from shared_metrics.generate.activities import MEETING, TOUCH_TYPES, draw_touche
 from shared_metrics.generate.campaign_members import draw_contact_responses, draw_lead_members
 from shared_metrics.generate.defects import TableStats, junk_id_start, land
 from shared_metrics.generate.funnel import NO_TIME, Leads, draw_leads
+from shared_metrics.generate.matching import AccountMatches, plant_account_matches
 from shared_metrics.generate.opportunities import FORECAST_CATEGORY, STAGE_PROBABILITY, draw_opportunities
 from shared_metrics.generate.reference import World, other_rep_of_group
 from shared_metrics.generate.routing import Routing, draw_routing, owner_changes, owner_ids, routing_sums
@@ -273,6 +274,12 @@ def account_rows(rng: np.random.Generator, leads: Leads, lead: dict, opps: dict,
     return {
         "id": ids.account,
         "name": leads.company.take(first_lead),
+        # Some accounts have no website on record: their domain shows only in their contacts' emails.
+        "website": pc.if_else(
+            pa.array(np.random.default_rng([ids.base, 5]).random(len(first_lead)) < P.ACCOUNT_WEBSITE_SHARE),
+            join("https://www.", leads.domain.take(first_lead)),
+            pa.scalar(None, pa.string()),
+        ),
         "industry": pick(INDUSTRIES, rng.integers(0, len(INDUSTRIES), len(opps["converted_lead"]))),
         "number_of_employees": pc.take(lead["number_of_employees"], first_lead),
         "billing_country": pc.take(lead["country"], first_lead),
@@ -400,14 +407,40 @@ def campaign_member_rows(
     }
 
 
+def account_match_rows(
+    leads: Leads, matches: AccountMatches, routing: Routing, opps: dict, ids: ChunkIds
+) -> dict[str, np.ndarray]:
+    """The planted lead-to-account matches of live leads: the account, how the lead shows it, whether the
+    account is a customer or has an open opportunity, and whether the lead went to a rep other than the
+    account's owner (still waiting in a queue is not routed yet)."""
+    account = np.searchsorted(opps["converted_lead"], matches.converted_lead)
+    opportunity = opps["opportunity"]
+    has_open = np.zeros(len(opps["converted_lead"]), dtype=bool)
+    np.logical_or.at(has_open, opportunity["account"], ~opportunity["is_closed"])
+    is_customer = opps["account"]["type"][account] == "Customer"
+    elsewhere = ~routing.in_queue[matches.lead] & (
+        leads.owner[matches.lead] != opps["account"]["owner"][account]
+    )
+    live = ~leads.is_deleted[matches.lead]
+    return {
+        "lead_id": leads.id.take(pa.array(matches.lead[live])).to_numpy(zero_copy_only=False),
+        "account_id": ids.account.take(pa.array(account[live])).to_numpy(zero_copy_only=False),
+        "by_domain": matches.by_domain[live],
+        "is_customer": is_customer[live],
+        "has_open_opportunity": has_open[account][live],
+        "routed_elsewhere": elsewhere[live],
+    }
+
+
 def generate_chunk(world: World, chunk: int, n_leads: int, landing_dir: Path) -> dict:
     """Draw a chunk's leads and everything that hangs off them, land each table (with its planted defects) as
     one Parquet part, and return the chunk's row counts and planted sums."""
     rng = np.random.default_rng([world.seed, chunk])
     base = chunk * CHUNK_ID_SPAN
     leads, drawn = draw_leads(world, rng, base + 1 + np.arange(n_leads))
-    # Routing has its own random stream: the draws below stay as they were without it.
-    routing = draw_routing(world, np.random.default_rng([world.seed, chunk, 3]), leads)
+    # Matching and routing have their own random streams: the draws below stay as they were without them.
+    matches = plant_account_matches(np.random.default_rng([world.seed, chunk, 4]), leads, drawn["lead"])
+    routing = draw_routing(world, np.random.default_rng([world.seed, chunk, 3]), leads, matches)
     drawn["lead"]["owner_id"] = owner_ids(world, leads, routing)
     changes = owner_changes(world, leads, routing)
     np.maximum.at(drawn["lead"]["system_modstamp"], changes["lead_index"], changes["created_date"])
@@ -437,6 +470,7 @@ def generate_chunk(world: World, chunk: int, n_leads: int, landing_dir: Path) ->
         "stats": stats,
         "rep_sums": rep_expectations,
         "routing_sums": routing_sums(world, leads, routing),
+        "account_matches": account_match_rows(leads, matches, routing, opps, ids),
         **chunk_sums(world, leads, members, opps),
     }
 

@@ -211,7 +211,7 @@ def draw_leads(world: World, rng: np.random.Generator, numbers: np.ndarray) -> t
     is_converted = reached_at[:, 3] != NO_TIME
     # Independent of the outcome, so that deletions never bias the planted rates.
     is_deleted = rng.random(n) < P.DELETED_LEAD_RATE
-    company, domain = companies(rng, n)
+    company, domain = companies(rng, numbers)
     ids = sf_ids("lead", numbers)
     leads = Leads(
         number=numbers,

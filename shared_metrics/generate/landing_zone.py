@@ -16,7 +16,13 @@ from tqdm import tqdm
 from shared_metrics.generate import parameters as P
 from shared_metrics.generate.chunk import generate_chunk, reference_stats
 from shared_metrics.generate.reference import World, build_world
-from shared_metrics.generate.truth import TRUTH_FILE, json_default, planted_truth
+from shared_metrics.generate.truth import (
+    ACCOUNT_MATCHES_FILE,
+    TRUTH_FILE,
+    json_default,
+    planted_truth,
+    write_account_match_truth,
+)
 from shared_metrics.landing import TABLES
 
 _WORLD: World | None = None  # set in each worker process
@@ -47,7 +53,7 @@ def _prepare(out: Path, force: bool) -> None:
             f"{out} is not empty ({len(existing)} entries). Pass --force to replace the generated tables "
             "there, or choose another --out folder."
         )
-    for name in [*TABLES, TRUTH_FILE]:
+    for name in [*TABLES, TRUTH_FILE, ACCOUNT_MATCHES_FILE]:
         path = out / name
         if path.is_dir():
             shutil.rmtree(path)
@@ -91,6 +97,7 @@ def generate(
     bar.close()
     truth = planted_truth(world, leads, as_of, results, reference)
     (out / TRUTH_FILE).write_text(json.dumps(truth, indent=1, default=json_default) + "\n", encoding="utf-8")
+    write_account_match_truth(out / ACCOUNT_MATCHES_FILE, [result["account_matches"] for result in results])
     return truth
 
 

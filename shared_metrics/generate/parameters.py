@@ -229,3 +229,13 @@ UNFAIR_HIGH_FIT_MULTIPLIER = 1.25
 # A lead waiting in a queue longer than this (business hours of its territory) is stuck: equals dbt var
 # routing_queue_wait_threshold_business_hours (a test checks that).
 QUEUE_WAIT_THRESHOLD_BUSINESS_HOURS = 8
+# Lead-to-account matching (generate/matching.py): this share of the leads that never convert comes from
+# the company of an earlier account, ACCOUNT_MATCH_BY_DOMAIN_SHARE of them writing from its domain (the others
+# from a free email service, under its name); FREE_EMAIL_SHARE of the other leads write from a free email
+# service. The router sends ACCOUNT_OWNER_ROUTED_SHARE of the matched leads to the account's owner.
+ACCOUNT_MATCH_SHARE = 0.05
+ACCOUNT_MATCH_BY_DOMAIN_SHARE = 0.6
+FREE_EMAIL_SHARE = 0.08
+ACCOUNT_OWNER_ROUTED_SHARE = 0.5
+# Accounts with a website on record (the others' domain shows only in their contacts' emails).
+ACCOUNT_WEBSITE_SHARE = 0.85

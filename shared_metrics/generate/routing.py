@@ -16,6 +16,7 @@ import pyarrow as pa
 from shared_metrics.generate import parameters as P
 from shared_metrics.generate.activities import add_business_seconds, business_seconds_until, workday_seconds
 from shared_metrics.generate.funnel import NO_TIME, Leads, lognormal_seconds
+from shared_metrics.generate.matching import AccountMatches
 from shared_metrics.generate.reference import NEVER, TERRITORIES, World, other_rep_of_group
 from shared_metrics.generate.text import TITLES, sf_ids
 
@@ -52,7 +53,7 @@ def _active_at(world: World, rng: np.random.Generator, rep: np.ndarray, when: np
     return out
 
 
-def draw_routing(world: World, rng: np.random.Generator, leads: Leads) -> Routing:
+def draw_routing(world: World, rng: np.random.Generator, leads: Leads, matches: AccountMatches) -> Routing:
     """Route the chunk's leads (updates ``leads.owner``)."""
     reps = world.reps
     n = len(leads)
@@ -81,6 +82,9 @@ def draw_routing(world: World, rng: np.random.Generator, leads: Leads) -> Routin
         & (rng.random(n) < P.UNFAIR_HIGH_FIT_SHARE)
     )
     owner = np.where(to_favoured, favoured[rng.integers(0, len(favoured), n)], owner)
+    # Account-based routing: some leads of a known account go to the rep its converted lead went to.
+    to_account = rng.random(len(matches.lead)) < P.ACCOUNT_OWNER_ROUTED_SHARE
+    owner[matches.lead[to_account]] = owner[matches.converted_lead[to_account]]
 
     # Reassignment: the router's first pick hands the lead to a colleague of the same group later.
     reassigned = ~stuck & (rng.random(n) < P.REASSIGNMENT_RATE)

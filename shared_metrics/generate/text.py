@@ -162,6 +162,8 @@ COMPANY_WORDS = [
     "Tailspin",
 ]
 COMPANY_SUFFIXES = ["Inc", "LLC", "GmbH", "Ltd", "KK", "Pty Ltd", "SA", "Group", "Systems", "Labs"]
+# Free email services: a lead writing from one of them names no company by its email.
+FREE_EMAIL_DOMAINS = ["gmail.com", "outlook.com", "yahoo.com", "hotmail.com", "icloud.com", "gmx.de"]
 INDUSTRIES = [
     "Technology",
     "Financial Services",
@@ -221,14 +223,35 @@ def people(rng: np.random.Generator, numbers: np.ndarray, domains: pa.Array) -> 
     }
 
 
-def companies(rng: np.random.Generator, n: int) -> tuple[pa.Array, pa.Array]:
-    """Company names and their web domains."""
+# A brand word per number 0-9999 from four syllables, so that two companies rarely share a name, as in life
+# (lead-to-account matching relies on it).
+BRAND_SYLLABLES = (
+    ["Ka", "Lu", "Me", "No", "Ri", "Sa", "Te", "Vo", "Xe", "Zu"],
+    ["ra", "li", "no", "ve", "ta", "mo", "si", "de", "pa", "lo"],
+    ["nix", "ris", "tek", "vant", "dyn", "sys", "com", "lia", "ton", "gen"],
+    ["", "a", "o", "is", "ex", "on", "ia", "us", "um", "ar"],
+)
+
+
+def brands(numbers: np.ndarray) -> pa.Array:
+    digits = zip(BRAND_SYLLABLES, (3, 2, 1, 0), strict=True)
+    return join(*(pick(syllables, (numbers // 10**k) % 10) for syllables, k in digits))
+
+
+def companies(rng: np.random.Generator, numbers: np.ndarray) -> tuple[pa.Array, pa.Array]:
+    """Company names and their web domains, one company per number (its domain carries the number)."""
+    n = len(numbers)
     first = rng.integers(0, len(COMPANY_WORDS), n)
     second = rng.integers(0, len(COMPANY_WORDS), n)
     suffix = rng.integers(0, len(COMPANY_SUFFIXES), n)
-    tag = pc.cast(pa.array(rng.integers(1, 1000, n)), pa.string())
+    brand = rng.integers(0, 10_000, n)
     name = join(
-        pick(COMPANY_WORDS, first), pick(COMPANY_WORDS, second), pick(COMPANY_SUFFIXES, suffix), sep=" "
+        pick(COMPANY_WORDS, first),
+        pick(COMPANY_WORDS, second),
+        brands(brand),
+        pick(COMPANY_SUFFIXES, suffix),
+        sep=" ",
     )
+    tag = pc.cast(pa.array(np.asarray(numbers, dtype=np.int64)), pa.string())
     domain = pc.utf8_lower(join(pick(COMPANY_WORDS, first), pick(COMPANY_WORDS, second), tag, ".example"))
     return name, domain

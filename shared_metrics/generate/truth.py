@@ -7,6 +7,7 @@ import datetime as dt
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from shared_metrics.business_time import DAY
 from shared_metrics.generate import parameters as P
@@ -18,6 +19,8 @@ from shared_metrics.generate.scoring import lead_scores
 from shared_metrics.generate.text import TITLES, sf_ids
 
 TRUTH_FILE = "_truth.json"
+# One row per planted lead-to-account match (too many for the JSON at scale), beside it.
+ACCOUNT_MATCHES_FILE = "_truth_account_matches.parquet"
 
 
 def chunk_sums(world: World, leads: Leads, members: dict[str, np.ndarray], opps: dict) -> dict:
@@ -514,6 +517,12 @@ def _defect_counts(chunks: list[dict], reference: dict[str, TableStats]) -> dict
         }
         for name, s in sorted(tables.items())
     }
+
+
+def write_account_match_truth(path, chunks: list[dict[str, np.ndarray]]) -> None:
+    """The planted lead-to-account matches of every chunk as one Parquet file."""
+    columns = {name: np.concatenate([chunk[name] for chunk in chunks]) for name in chunks[0]}
+    pq.write_table(pa.table(columns), path)
 
 
 def json_default(value: object) -> object:

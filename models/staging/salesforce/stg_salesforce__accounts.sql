@@ -9,6 +9,7 @@ final as (
     select
         account_id,
         account_name,
+        website_domain,
         industry,
         employee_count,
         billing_country,

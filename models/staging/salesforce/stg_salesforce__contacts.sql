@@ -9,6 +9,7 @@ final as (
     select
         contact_id,
         account_id,
+        email_domain,
         title,
         lead_source,
         owner_user_id,

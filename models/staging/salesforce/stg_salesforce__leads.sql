@@ -13,6 +13,7 @@ final as (
         lead_status,
         lead_source,
         company_name,
+        email_domain,
         industry,
         title,
         country,

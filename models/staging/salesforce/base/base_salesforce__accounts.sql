@@ -8,6 +8,7 @@ renamed as (
     select
         {{ safe_cast('id', dbt.type_string()) }} as account_id,
         {{ safe_cast('name', dbt.type_string()) }} as account_name,
+        {{ website_domain(safe_cast('website', dbt.type_string())) }} as website_domain,
         {{ safe_cast('industry', dbt.type_string()) }} as industry,
         {{ safe_cast('number_of_employees', dbt.type_bigint()) }} as employee_count,
         {{ safe_cast('billing_country', dbt.type_string()) }} as billing_country,

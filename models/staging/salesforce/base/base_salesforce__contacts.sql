@@ -9,10 +9,11 @@ accounts as (
 ),
 
 renamed as (
-    -- Names, emails and phones stay behind: nothing downstream needs them.
+    -- Names, emails and phones stay behind: nothing downstream needs them (an email's domain names the company).
     select
         {{ safe_cast('id', dbt.type_string()) }} as contact_id,
         {{ safe_cast('account_id', dbt.type_string()) }} as account_id,
+        {{ email_domain(safe_cast('email', dbt.type_string())) }} as email_domain,
         {{ safe_cast('title', dbt.type_string()) }} as title,
         {{ safe_cast('lead_source', dbt.type_string()) }} as lead_source,
         {{ safe_cast('owner_id', dbt.type_string()) }} as owner_user_id,

@@ -20,8 +20,8 @@ known_statuses as (
 ),
 
 renamed as (
-    -- Names, emails and phones stay behind: nothing downstream needs them. A status that differs from the
-    -- map's only in case or surrounding spaces is the map's status.
+    -- Names, emails and phones stay behind: nothing downstream needs them (an email's domain names the
+    -- company). A status that differs from the map's only in case or surrounding spaces is the map's status.
     select
         {{ safe_cast('id', dbt.type_string()) }} as lead_id,
         {{ landed_timestamp('created_date') }} as created_at,
@@ -29,6 +29,7 @@ renamed as (
         coalesce(known_statuses.lead_status, {{ safe_cast('status', dbt.type_string()) }}) as lead_status,
         {{ safe_cast('lead_source', dbt.type_string()) }} as lead_source,
         {{ safe_cast('company', dbt.type_string()) }} as company_name,
+        {{ email_domain(safe_cast('email', dbt.type_string())) }} as email_domain,
         {{ safe_cast('industry', dbt.type_string()) }} as industry,
         {{ safe_cast('title', dbt.type_string()) }} as title,
         {{ safe_cast('country', dbt.type_string()) }} as country,

@@ -656,6 +656,25 @@ def leads_of_existing_accounts(read: Reader, where: Slice) -> pd.DataFrame:
     )
 
 
+def account_funnel_by_month(read: Reader, where: Slice) -> pd.DataFrame:
+    """Per month (of the slice, accounts of its segments and territories): engaged people, MQL people and
+    marketing-qualified accounts, opportunities created by sales motion and those MQA-sourced, bookings."""
+    sql, parameters = where.where("activity_month", "account_segment", "account_territory")
+    return read(
+        f"""select activity_month, sum(engaged_person_count) as engaged_people,
+                   sum(mql_person_count) as mql_people, count(*) filter (where is_mqa) as mqas,
+                   sum(created_opportunity_count) as opportunities_created,
+                   sum(mqa_sourced_opportunity_count) as mqa_sourced_opportunities,
+                   sum(new_business_opportunity_count) as new_business,
+                   sum(expansion_opportunity_count) as expansion,
+                   sum(renewal_opportunity_count) as renewal,
+                   sum(pipeline_created_amount) as pipeline_created_amount, sum(won_amount) as won_amount
+            from metrics.account_funnel where {sql}
+            group by activity_month order by activity_month""",
+        parameters,
+    )
+
+
 def routing_quarters(read: Reader) -> list:
     frame = read("select distinct fiscal_quarter_start from metrics.routing_fairness order by 1 desc")
     return list(frame["fiscal_quarter_start"])

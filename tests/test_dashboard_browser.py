@@ -84,8 +84,8 @@ def test_every_page_loads_in_chromium_and_a_filter_changes_a_number(dashboard_ur
                 # The waterfall, the weekly snapshot trend and pacing against target per territory.
                 expect(page.locator(".js-plotly-plot")).to_have_count(3, timeout=60_000)
             if name == "Routing & accounts":
-                # Time to assignment by week and one team's reps, raw and mix-adjusted.
-                expect(page.locator(".js-plotly-plot")).to_have_count(2, timeout=60_000)
+                # Time to assignment by week, the account funnel by month, one team's reps raw and adjusted.
+                expect(page.locator(".js-plotly-plot")).to_have_count(3, timeout=60_000)
             page.wait_for_timeout(1_000)
             page.screenshot(
                 path=str(SCREENSHOTS / f"{name.lower().replace(' & ', '_and_').replace(' ', '_')}.png"),

@@ -60,6 +60,21 @@ def assignment(where: readouts.Slice) -> None:
     st.caption(help_for("lead_routing", "is_waiting_beyond_threshold", "Waiting past the threshold."))
 
 
+def account_funnel(where: readouts.Slice) -> None:
+    months = readouts.account_funnel_by_month(read, where)
+    st.plotly_chart(
+        px.line(
+            months,
+            x="activity_month",
+            y=["engaged_people", "mql_people", "mqas", "opportunities_created", "mqa_sourced_opportunities"],
+            title="Buying groups by month: engaged people, MQL people, MQAs, the opportunities that follow",
+            labels={"activity_month": "month", "value": "count", "variable": ""},
+        ),
+        width="stretch",
+    )
+    st.caption(help_for("account_funnel", "is_mqa", "At least one of the account's people became an MQL."))
+
+
 def existing_accounts(where: readouts.Slice) -> None:
     st.dataframe(
         readouts.leads_of_existing_accounts(read, where),
@@ -137,7 +152,8 @@ def render(where: readouts.Slice) -> None:
     st.header("Routing & accounts")
     st.subheader("How leads reach reps")
     assignment(where)
-    st.subheader("Leads of existing accounts")
+    st.subheader("Accounts: buying groups and leads of existing accounts")
+    account_funnel(where)
     existing_accounts(where)
     st.subheader("Routing fairness")
     fairness(where)

@@ -91,10 +91,11 @@ tested as (
 skew as (
     select
         tested.*,
+        -- Fractions as doubles: Spark divides decimal literals to six places.
         (
-            power(tested.score_chi_square / tested.degrees_of_freedom, 1.0 / 3)
-            - (1 - 2.0 / (9 * tested.degrees_of_freedom))
-        ) / sqrt(2.0 / (9 * tested.degrees_of_freedom)) as score_skew_z
+            power(tested.score_chi_square / tested.degrees_of_freedom, cast(1 as {{ type_double() }}) / 3)
+            - (1 - cast(2 as {{ type_double() }}) / (9 * tested.degrees_of_freedom))
+        ) / sqrt(cast(2 as {{ type_double() }}) / (9 * tested.degrees_of_freedom)) as score_skew_z
     from tested
 ),
 

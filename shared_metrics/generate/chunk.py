@@ -117,7 +117,7 @@ def lead_history_rows(
     leads: Leads,
     lead: dict,
     history: dict,
-    routing: Routing,
+    owner: dict,
     ids: ChunkIds,
 ) -> dict:
     """A "created" row per lead, the status changes, some rating changes, some edits of the lead's email,
@@ -127,7 +127,6 @@ def lead_history_rows(
     rating_lead, rating_time = _later_edits(world, rng, leads, 0.15, 30 * DAY)
     detail_lead, detail_time = _later_edits(world, rng, leads, P.CONTACT_DETAIL_CHANGE_RATE, 60 * DAY)
     detail_field, detail_old, detail_new = _contact_detail_edits(rng, lead, detail_lead)
-    owner = owner_changes(world, leads, routing)
     owner_lead = owner["lead_index"]
     hist_lead = np.concatenate([np.arange(n_leads), status_lead, rating_lead, detail_lead, owner_lead])
     return {
@@ -442,7 +441,7 @@ def generate_chunk(world: World, chunk: int, n_leads: int, landing_dir: Path) ->
     matches = plant_account_matches(np.random.default_rng([world.seed, chunk, 4]), leads, drawn["lead"])
     routing = draw_routing(world, np.random.default_rng([world.seed, chunk, 3]), leads, matches)
     drawn["lead"]["owner_id"] = owner_ids(world, leads, routing)
-    changes = owner_changes(world, leads, routing)
+    changes = owner_changes(world, leads, routing)  # landed in lead_history below
     np.maximum.at(drawn["lead"]["system_modstamp"], changes["lead_index"], changes["created_date"])
     touches, rep_expectations = draw_touches(world, rng, leads)
     members = draw_lead_members(world, rng, leads)
@@ -452,7 +451,7 @@ def generate_chunk(world: World, chunk: int, n_leads: int, landing_dir: Path) ->
     # In this order: each table draws from the chunk's random stream in turn.
     tables = {
         "lead": lead,
-        "lead_history": lead_history_rows(world, rng, leads, lead, drawn["status_history"], routing, ids),
+        "lead_history": lead_history_rows(world, rng, leads, lead, drawn["status_history"], changes, ids),
         "task": task_rows(world, rng, leads, lead, touches, ids),
         "event": event_rows(world, rng, leads, lead, touches, ids),
         "account": account_rows(rng, leads, lead, opps, ids),

@@ -159,7 +159,8 @@ def routing_sums(world: World, leads: Leads, routing: Routing) -> dict:
     queued = routing.queue >= 0
     in_queue = routing.in_queue & live
     assigned = queued & ~routing.in_queue & live
-    waited = business_seconds_until(world, leads.territory, leads.created, world.as_of)
+    waiting = np.flatnonzero(in_queue)
+    waited = business_seconds_until(world, leads.territory[waiting], leads.created[waiting], world.as_of)
     threshold = P.QUEUE_WAIT_THRESHOLD_BUSINESS_HOURS * 3600
     owner = leads.owner
     owned_by_user = live & ~routing.in_queue
@@ -175,7 +176,7 @@ def routing_sums(world: World, leads: Leads, routing: Routing) -> dict:
         "assigned_after_mql": int((assigned & (mql_at < routing.assigned_at)).sum()),
         "in_queue_at_as_of": int(in_queue.sum()),
         "stuck_in_queue": int((in_queue & routing.stuck).sum()),
-        "waiting_beyond_threshold_at_as_of": int((in_queue & (waited > threshold)).sum()),
+        "waiting_beyond_threshold_at_as_of": int((waited > threshold).sum()),
         "reassigned": int(((routing.reassigned_at != NO_TIME) & live).sum()),
         "owned_by_inactive_user": int(inactive.sum()),
         "open_owned_by_inactive_user": int((inactive & is_open).sum()),

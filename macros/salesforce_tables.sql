@@ -10,6 +10,7 @@
         ('contact', 'base_salesforce__contacts', 'contact_id', 'modified_at'),
         ('lead', 'base_salesforce__leads', 'lead_id', 'modified_at'),
         ('lead_history', 'base_salesforce__lead_field_changes', 'lead_field_change_id', 'changed_at'),
+        ('contact_history', 'base_salesforce__contact_field_changes', 'contact_field_change_id', 'changed_at'),
         ('campaign', 'base_salesforce__campaigns', 'campaign_id', 'modified_at'),
         ('campaign_member', 'base_salesforce__campaign_members', 'campaign_member_id', 'modified_at'),
         ('task', 'base_salesforce__tasks', 'task_id', 'modified_at'),

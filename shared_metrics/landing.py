@@ -179,6 +179,20 @@ TABLES: dict[str, LandingTable] = {
             version_column=None,
         ),
         LandingTable(
+            "contact_history",
+            _cols(
+                ("id", TEXT),
+                ("contact_id", TEXT),
+                ("field", TEXT),
+                ("old_value", TEXT),
+                ("new_value", TEXT),
+                ("created_by_id", TEXT),
+                ("created_date", TIMESTAMP),
+                ("is_deleted", FLAG),
+            ),
+            version_column=None,
+        ),
+        LandingTable(
             "campaign",
             _cols(
                 ("id", TEXT),

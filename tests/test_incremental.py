@@ -23,7 +23,12 @@ pytestmark = pytest.mark.xdist_group("incremental")
 FIRST_AS_OF = dt.datetime(2026, 11, 1, 12)
 DAYS = [dt.date(2026, 11, 2), dt.date(2026, 11, 3), dt.date(2026, 11, 4)]
 # Which rows a refresh recomputed: differs between an incremental and a full build by design.
-REFRESH_BOOKKEEPING = ("int_leads__changed", "int_opportunities__changed", "data_quality")
+REFRESH_BOOKKEEPING = (
+    "int_leads__changed",
+    "int_people__changed",
+    "int_opportunities__changed",
+    "data_quality",
+)
 
 
 # Seeds and models without the data tests (quicker); the last incremental day runs the tests too.

@@ -315,3 +315,14 @@ def test_routing_metrics_equal_the_routing_audit(mf_query, warehouse) -> None:
     ).df()
     for metric in metrics.split(","):
         assert_same(by_key(semantic, "routed_lead__territory", metric), by_key(mart, "territory", metric))
+
+
+def test_people_read_the_same_through_the_semantic_layer(mf_query, warehouse) -> None:
+    """Leads, contact persons and their MQLs per person type: the same through MetricFlow as in the mart."""
+    semantic = mf_query("leads_created,mqls", "lead__person_type")
+    mart = warehouse.execute(
+        """select person_type, count(*) as leads_created, count(mql_at) as mqls
+           from metrics.lead_funnel group by 1"""
+    ).df()
+    for metric in ("leads_created", "mqls"):
+        assert_same(by_key(semantic, "lead__person_type", metric), by_key(mart, "person_type", metric))

@@ -24,6 +24,7 @@ STAGED_MODEL = {
     "contact": "stg_salesforce__contacts",
     "lead": "stg_salesforce__leads",
     "lead_history": "stg_salesforce__lead_field_changes",
+    "contact_history": "stg_salesforce__contact_field_changes",
     "campaign": "stg_salesforce__campaigns",
     "campaign_member": "stg_salesforce__campaign_members",
     "task": "stg_salesforce__tasks",

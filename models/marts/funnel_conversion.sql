@@ -1,11 +1,11 @@
 with
 
-leads as (
-    select * from {{ ref('int_leads__classified') }}
+people as (
+    select * from {{ ref('int_people__classified') }}
 ),
 
 stages_reached as (
-    select * from {{ ref('int_leads__stages_reached') }}
+    select * from {{ ref('int_people__stages_reached') }}
 ),
 
 stages as (
@@ -25,11 +25,12 @@ stage_pairs as (
 
 transitions as (
     select
-        leads.cohort_month,
-        leads.sourced_by,
-        leads.lead_source,
-        leads.segment,
-        leads.territory,
+        people.cohort_month,
+        people.person_type,
+        people.sourced_by,
+        people.lead_source,
+        people.segment,
+        people.territory,
         stage_pairs.from_stage,
         stage_pairs.to_stage,
         stage_pairs.from_stage_order,
@@ -38,16 +39,17 @@ transitions as (
         converted.reached_at as converted_at
     from stage_pairs
     inner join stages_reached as entered on stage_pairs.from_stage = entered.funnel_stage
-    inner join leads on entered.lead_id = leads.lead_id
+    inner join people on entered.person_id = people.person_id
     left join stages_reached as converted
         on
-            entered.lead_id = converted.lead_id
+            entered.person_id = converted.person_id
             and stage_pairs.to_stage = converted.funnel_stage
 ),
 
 aggregated as (
     select
         cohort_month,
+        person_type,
         sourced_by,
         lead_source,
         segment,
@@ -62,12 +64,22 @@ aggregated as (
         {{ percentile(days_between('entered_at', 'converted_at'), 0.9) }} as p90_days_to_convert
     from transitions
     group by
-        cohort_month, sourced_by, lead_source, segment, territory, from_stage, to_stage, from_stage_order, maturity_days
+        cohort_month,
+        person_type,
+        sourced_by,
+        lead_source,
+        segment,
+        territory,
+        from_stage,
+        to_stage,
+        from_stage_order,
+        maturity_days
 ),
 
 final as (
     select
         cohort_month,
+        person_type,
         sourced_by,
         lead_source,
         segment,

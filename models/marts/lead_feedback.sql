@@ -5,7 +5,7 @@ leads as (
 ),
 
 dispositions as (
-    select * from {{ ref('int_leads__dispositioned') }}
+    select * from {{ ref('int_people__dispositioned') }}
 ),
 
 handovers as (
@@ -20,7 +20,7 @@ handovers as (
         cast({{ dbt.date_trunc('month', 'dispositions.mql_at') }} as date) as handover_month,
         {{ days_between('dispositions.mql_at', 'dispositions.disposed_at') }} as days_to_disposition
     from dispositions
-    inner join leads on dispositions.lead_id = leads.lead_id
+    inner join leads on dispositions.person_id = leads.person_id
 ),
 
 final as (

@@ -1,20 +1,39 @@
-{{ incremental_per_key('lead_id', 'int_leads__changed') }}
+{{ incremental_per_key('person_id', 'int_people__changed') }}
 
 with
 
+people as (
+    select * from {{ ref('int_people__classified') }}
+    where {{ to_refresh('person_id', 'int_people__changed') }}
+),
+
 leads as (
     select * from {{ ref('int_leads__classified') }}
-    where {{ to_refresh('lead_id', 'int_leads__changed') }}
+    where {{ to_refresh('lead_id', 'int_people__changed', 'person_id') }}
+),
+
+contacts as (
+    select * from {{ ref('int_contacts__classified') }}
 ),
 
 stages_reached as (
-    select * from {{ ref('int_leads__stages_reached') }}
-    where {{ to_refresh('lead_id', 'int_leads__changed') }}
+    select * from {{ ref('int_people__stages_reached') }}
+    where {{ to_refresh('person_id', 'int_people__changed') }}
 ),
 
 status_changes as (
-    select * from {{ ref('stg_salesforce__lead_field_changes') }}
-    where field_name = 'Status' and {{ to_refresh('lead_id', 'int_leads__changed') }}
+    -- The funnel statuses a person went through: a lead's Status, a contact's status field.
+    select
+        lead_id as person_id,
+        new_value
+    from {{ ref('stg_salesforce__lead_field_changes') }}
+    where field_name = 'Status' and {{ to_refresh('lead_id', 'int_people__changed', 'person_id') }}
+    union all
+    select
+        contact_id as person_id,
+        new_value
+    from {{ ref('stg_salesforce__contact_field_changes') }}
+    where field_name = '{{ var("contact_status_field") }}'
 ),
 
 stage_map as (
@@ -27,17 +46,17 @@ opportunities as (
 
 campaign_sourced as (
     select * from {{ ref('int_leads__campaign_sourced') }}
-    where {{ to_refresh('lead_id', 'int_leads__changed') }}
+    where {{ to_refresh('lead_id', 'int_people__changed', 'person_id') }}
 ),
 
 scored as (
     select * from {{ ref('int_leads__scored') }}
-    where {{ to_refresh('lead_id', 'int_leads__changed') }}
+    where {{ to_refresh('lead_id', 'int_people__changed', 'person_id') }}
 ),
 
 reached as (
     select
-        lead_id,
+        person_id,
         max(case when funnel_stage = 'MQL' then reached_at end) as mql_at,
         max(case when funnel_stage = 'SAL' then reached_at end) as sal_at,
         max(case when funnel_stage = 'SQL' then reached_at end) as sql_at,
@@ -45,38 +64,42 @@ reached as (
         max(case when funnel_stage = 'Won' then reached_at end) as won_at,
         max(stage_order) as furthest_stage_order
     from stages_reached
-    group by lead_id
+    group by person_id
 ),
 
 recycles as (
     select
-        status_changes.lead_id,
+        status_changes.person_id,
         count(*) as recycle_count
     from status_changes
     inner join stage_map on status_changes.new_value = stage_map.lead_status
     where stage_map.funnel_stage = 'Recycled'
-    group by status_changes.lead_id
+    group by status_changes.person_id
 ),
 
 final as (
     select
-        leads.lead_id,
-        leads.cohort_month,
-        leads.created_at,
-        leads.lead_source,
-        leads.sourced_by,
-        leads.segment,
-        leads.territory,
-        leads.owner_user_id,
-        leads.owner_team_name,
-        campaign_sourced.sourcing_campaign_id,
+        people.person_id,
+        people.person_type,
+        people.lead_id,
+        people.contact_id,
+        people.cohort_month,
+        people.created_at,
+        people.lead_source,
+        people.sourced_by,
+        people.segment,
+        people.territory,
+        people.owner_user_id,
+        people.owner_team_name,
+        coalesce(campaign_sourced.sourcing_campaign_id, contacts.sourcing_campaign_id) as sourcing_campaign_id,
         scored.lead_score,
         scored.score_band_floor,
         scored.lead_score >= {{ var('mql_score_threshold') }} as is_above_mql_score_threshold,
-        leads.lead_status,
+        people.funnel_status as lead_status,
         case
             when reached.won_at is not null then 'Won'
-            else stage_map.funnel_stage
+            when people.person_type = 'contact' and reached.opportunity_at is not null then 'Opportunity'
+            else coalesce(stage_map.funnel_stage, 'Lead')
         end as current_stage,
         case reached.furthest_stage_order
             when 6 then 'Won' when 5 then 'Opportunity' when 4 then 'SQL' when 3 then 'SAL' when 2 then 'MQL'
@@ -87,7 +110,7 @@ final as (
         reached.sql_at,
         reached.opportunity_at,
         reached.won_at,
-        leads.converted_opportunity_id,
+        people.opportunity_id as converted_opportunity_id,
         case
             when opportunities.is_won then 'won'
             when opportunities.is_closed then 'lost'
@@ -97,19 +120,21 @@ final as (
         case when stage_map.funnel_stage = 'Disqualified' then leads.disqualified_reason end
             as disqualified_reason,
         case when coalesce(recycles.recycle_count, 0) > 0 then leads.recycled_reason end as recycled_reason,
-        {{ days_between('leads.created_at', 'reached.mql_at') }} as days_lead_to_mql,
+        {{ days_between('people.created_at', 'reached.mql_at') }} as days_lead_to_mql,
         {{ days_between('reached.mql_at', 'reached.sal_at') }} as days_mql_to_sal,
         {{ days_between('reached.sal_at', 'reached.sql_at') }} as days_sal_to_sql,
         {{ days_between('reached.sql_at', 'reached.opportunity_at') }} as days_sql_to_opportunity,
         {{ days_between('reached.opportunity_at', 'reached.won_at') }} as days_opportunity_to_won,
-        {{ days_between('leads.created_at', 'reached.won_at') }} as days_lead_to_won
-    from leads
-    inner join reached on leads.lead_id = reached.lead_id
-    left join stage_map on leads.lead_status = stage_map.lead_status
-    left join recycles on leads.lead_id = recycles.lead_id
-    left join opportunities on leads.converted_opportunity_id = opportunities.opportunity_id
-    left join campaign_sourced on leads.lead_id = campaign_sourced.lead_id
-    left join scored on leads.lead_id = scored.lead_id
+        {{ days_between('people.created_at', 'reached.won_at') }} as days_lead_to_won
+    from people
+    inner join reached on people.person_id = reached.person_id
+    left join leads on people.lead_id = leads.lead_id
+    left join contacts on people.person_id = contacts.contact_id and people.person_type = 'contact'
+    left join stage_map on people.funnel_status = stage_map.lead_status
+    left join recycles on people.person_id = recycles.person_id
+    left join opportunities on people.opportunity_id = opportunities.opportunity_id
+    left join campaign_sourced on people.lead_id = campaign_sourced.lead_id
+    left join scored on people.lead_id = scored.lead_id
 )
 
 select * from final

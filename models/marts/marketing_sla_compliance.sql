@@ -5,7 +5,7 @@ leads as (
 ),
 
 dispositions as (
-    select * from {{ ref('int_leads__dispositioned') }}
+    select * from {{ ref('int_people__dispositioned') }}
 ),
 
 opportunities as (
@@ -18,7 +18,7 @@ targets as (
 
 handovers as (
     -- Marketing answers for the MQLs it sourced; all MQLs are counted beside them. Quality is sales' first
-    -- disposition of each marketing-sourced MQL (int_leads__dispositioned, the one definition).
+    -- disposition of each marketing-sourced MQL (int_people__dispositioned, the one definition).
     select
         cast({{ dbt.date_trunc('month', 'dispositions.mql_at') }} as date) as sla_month,
         leads.segment,
@@ -30,7 +30,7 @@ handovers as (
         {{ count_where("leads.sourced_by = 'marketing' and dispositions.disposition = 'accepted'") }}
             as marketing_sourced_accepted_mql_count
     from dispositions
-    inner join leads on dispositions.lead_id = leads.lead_id
+    inner join leads on dispositions.person_id = leads.person_id
     group by 1, 2, 3
 ),
 

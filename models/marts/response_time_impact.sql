@@ -17,7 +17,7 @@ matured as (
         lead_funnel.sql_at is not null as reached_sql,
         lead_funnel.won_at is not null as reached_won
     from sla_by_lead
-    inner join lead_funnel on sla_by_lead.lead_id = lead_funnel.lead_id
+    inner join lead_funnel on sla_by_lead.person_id = lead_funnel.person_id
     where
         sla_by_lead.mql_at
         <= {{ dbt.dateadd('day', '-1 * ' ~ stage_maturity_days('Won'), data_clock('funnel')) }}

@@ -1,17 +1,17 @@
-{{ incremental_per_key('lead_id', 'int_leads__changed') }}
+{{ incremental_per_key('person_id', 'int_people__changed') }}
 
 with
 
-leads as (
-    select * from {{ ref('int_leads__classified') }}
-    where {{ to_refresh('lead_id', 'int_leads__changed') }}
+people as (
+    select * from {{ ref('int_people__classified') }}
+    where {{ to_refresh('person_id', 'int_people__changed') }}
 ),
 
 mqls as (
     select
-        lead_id,
+        person_id,
         reached_at as mql_at
-    from {{ ref('int_leads__stages_reached') }}
+    from {{ ref('int_people__stages_reached') }}
     where funnel_stage = 'MQL'
 ),
 
@@ -28,25 +28,28 @@ targets as (
 handed_over as (
     -- Each MQL is judged by the target in force for its segment on the day it became an MQL.
     select
-        leads.lead_id,
-        leads.owner_user_id,
-        leads.owner_display_name,
-        leads.owner_team_name,
-        leads.owner_territory,
-        leads.calendar_territory,
-        leads.calendar_time_zone,
-        leads.segment,
-        leads.sourced_by,
-        leads.lead_source,
+        people.person_id,
+        people.person_type,
+        people.lead_id,
+        people.contact_id,
+        people.owner_user_id,
+        people.owner_display_name,
+        people.owner_team_name,
+        people.owner_territory,
+        people.calendar_territory,
+        people.calendar_time_zone,
+        people.segment,
+        people.sourced_by,
+        people.lead_source,
         mqls.mql_at,
         targets.first_touch_target_business_minutes,
         targets.min_attempts,
         targets.attempt_window_business_days
     from mqls
-    inner join leads on mqls.lead_id = leads.lead_id
+    inner join people on mqls.person_id = people.person_id
     left join targets
         on
-            leads.segment = targets.segment
+            people.segment = targets.segment
             and {{ in_force_on('targets', 'cast(mqls.mql_at as date)') }}
 ),
 
@@ -67,7 +70,7 @@ territory_now as (
 
 touches_after_mql as (
     select
-        handed_over_clock.lead_id,
+        handed_over_clock.person_id,
         touches.touched_at,
         {{ business_seconds_at('touch_day', 'touches.touched_at') }}
         - handed_over_clock.mql_business_seconds as business_seconds_after_mql,
@@ -76,7 +79,7 @@ touches_after_mql as (
     from handed_over_clock
     inner join touches
         on
-            handed_over_clock.lead_id = touches.lead_id
+            handed_over_clock.person_id = touches.person_id
             and handed_over_clock.mql_at < touches.touched_at
     {{ business_calendar_join('touch_day', 'touches.touched_at', 'handed_over_clock.calendar_territory',
                               'handed_over_clock.calendar_time_zone') }}
@@ -84,14 +87,14 @@ touches_after_mql as (
 
 touch_summary as (
     select
-        touches_after_mql.lead_id,
+        touches_after_mql.person_id,
         min(touches_after_mql.touched_at) as first_touch_at,
         min(touches_after_mql.business_seconds_after_mql) as business_seconds_to_first_touch,
         {{ count_where(
             'touches_after_mql.business_seconds_after_mql <= touches_after_mql.attempt_window_business_seconds'
         ) }} as attempts_within_window
     from touches_after_mql
-    group by touches_after_mql.lead_id
+    group by touches_after_mql.person_id
 ),
 
 evaluated as (
@@ -102,13 +105,16 @@ evaluated as (
         coalesce(touch_summary.attempts_within_window, 0) as attempts_within_window,
         territory_now.business_seconds_now - handed_over_clock.mql_business_seconds as business_seconds_since_mql
     from handed_over_clock
-    left join touch_summary on handed_over_clock.lead_id = touch_summary.lead_id
+    left join touch_summary on handed_over_clock.person_id = touch_summary.person_id
     left join territory_now on handed_over_clock.calendar_territory = territory_now.territory
 ),
 
 final as (
     select
+        person_id,
+        person_type,
         lead_id,
+        contact_id,
         owner_user_id,
         owner_display_name,
         owner_team_name,

@@ -22,7 +22,7 @@ TYPE_SHARE = np.array(
 TYPE_SHARE = TYPE_SHARE / TYPE_SHARE.sum()
 
 
-def _campaign_at(
+def campaign_at(
     world: World, rng: np.random.Generator, type_index: np.ndarray, when: np.ndarray
 ) -> np.ndarray:
     track = rng.integers(0, world.campaigns.tracks, len(when))
@@ -46,14 +46,12 @@ def draw_lead_members(world: World, rng: np.random.Generator, leads: Leads) -> d
         np.int64
     )
     extra_type = rng.choice(len(CAMPAIGN_TYPES), len(extra_lead), p=TYPE_SHARE)
-    extra_campaign = _campaign_at(world, rng, extra_type, extra_time)
+    extra_campaign = campaign_at(world, rng, extra_type, extra_time)
 
     send_count = rng.poisson(SENDS_PER_LEAD, n)
     send_lead = np.repeat(np.arange(n), send_count)
     send_time = leads.created[send_lead] + rng.integers(0, 90 * DAY, len(send_lead))
-    send_campaign = _campaign_at(
-        world, rng, np.full(len(send_lead), CAMPAIGN_TYPES.index("Email")), send_time
-    )
+    send_campaign = campaign_at(world, rng, np.full(len(send_lead), CAMPAIGN_TYPES.index("Email")), send_time)
 
     campaign = np.concatenate([leads.origin_campaign[sourced], extra_campaign, send_campaign])
     lead = np.concatenate([sourced, extra_lead, send_lead])
@@ -83,5 +81,5 @@ def draw_contact_responses(
     responds = rng.random(len(contacts)) < CONTACT_RESPONSE_RATE
     contact, created = contacts[responds], opportunity_created[responds]
     when = np.maximum(created - rng.integers(DAY, 365 * DAY, len(contact)), world.start)
-    campaign = _campaign_at(world, rng, rng.choice(len(CAMPAIGN_TYPES), len(contact), p=TYPE_SHARE), when)
+    campaign = campaign_at(world, rng, rng.choice(len(CAMPAIGN_TYPES), len(contact), p=TYPE_SHARE), when)
     return {"campaign": campaign, "contact": contact, "time": when}

@@ -15,6 +15,13 @@ from shared_metrics.business_time import DAY
 from shared_metrics.generate import parameters as P
 from shared_metrics.generate.activities import MEETING, TOUCH_TYPES, draw_touches
 from shared_metrics.generate.campaign_members import draw_contact_responses, draw_lead_members
+from shared_metrics.generate.contact_funnel import (
+    ID_OFFSET,
+    ContactFunnel,
+    contact_person_truth,
+    modified_at,
+    plan_contact_funnel,
+)
 from shared_metrics.generate.defects import TableStats, junk_id_start, land
 from shared_metrics.generate.funnel import NO_TIME, Leads, draw_leads
 from shared_metrics.generate.matching import AccountMatches, plant_account_matches
@@ -73,9 +80,10 @@ class ChunkIds:
     opportunity: pa.Array
     converted: np.ndarray  # per lead: index of its conversion (account, contact, opportunity), or -1
 
-    def rows(self, kind: str, n: int) -> pa.Array:
-        """Ids for n new rows of a table that has no entity of its own (history, activities, members)."""
-        return sf_ids(kind, self.base + 1 + np.arange(n))
+    def rows(self, kind: str, n: int, start: int = 0) -> pa.Array:
+        """Ids for n new rows of a table that has no entity of its own (history, activities, members);
+        `start` sets apart rows of one table that different modules add."""
+        return sf_ids(kind, self.base + 1 + start + np.arange(n))
 
     def by_conversion(self, ids: pa.Array) -> pa.Array:
         """Per lead, the id its conversion created (null when not converted)."""
@@ -288,7 +296,7 @@ def account_rows(rng: np.random.Generator, leads: Leads, lead: dict, opps: dict,
     }
 
 
-def contact_rows(lead: dict, opps: dict, ids: ChunkIds) -> dict:
+def contact_rows(lead: dict, opps: dict, funnel: ContactFunnel, ids: ChunkIds) -> dict:
     """The converted leads as contacts, then the other people of their opportunities."""
     contact = opps["contact"]
     converted = pa.array(opps["converted_lead"])
@@ -302,7 +310,54 @@ def contact_rows(lead: dict, opps: dict, ids: ChunkIds) -> dict:
         "title": contact["title"],
         "lead_source": contact["lead_source"],
         "owner_id": ids.user.take(pa.array(contact["owner"])),
-        **never_changed(contact["created"]),
+        **never_changed(funnel.created),
+        "system_modstamp": timestamps(modified_at(funnel)),
+    }
+
+
+def contact_history_rows(world: World, funnel: ContactFunnel, opps: dict, ids: ChunkIds) -> dict:
+    """The contacts' status changes, as Salesforce's field history records them (by the contact's owner)."""
+    status = funnel.status
+    n = len(status["contact"])
+    return {
+        "id": ids.rows("contact_history", n),
+        "contact_id": ids.contact.take(pa.array(status["contact"])),
+        "field": np.full(n, P.CONTACT_STATUS_FIELD, object),
+        "old_value": pa.array(status["old"], pa.string()),
+        "new_value": pa.array(status["new"], pa.string()),
+        "created_by_id": ids.user.take(pa.array(opps["contact"]["owner"][status["contact"]])),
+        "created_date": timestamps(status["time"]),
+        "is_deleted": flags(n),
+    }
+
+
+def contact_task_rows(funnel: ContactFunnel, opps: dict, ids: ChunkIds) -> dict:
+    """Calls and emails to contacts after their MQL, by their owner."""
+    touches = funnel.touches
+    n = len(touches["contact"])
+    return {
+        "id": ids.rows("task", n, start=ID_OFFSET),
+        "who_id": ids.contact.take(pa.array(touches["contact"])),
+        "what_id": pa.nulls(n, pa.string()),
+        "owner_id": ids.user.take(pa.array(opps["contact"]["owner"][touches["contact"]])),
+        "subject": np.where(touches["kind"] == "Call", "Follow-up call", "Email: follow-up"),
+        "type": touches["kind"],
+        "task_subtype": touches["kind"],
+        "status": np.full(n, "Completed", object),
+        "is_closed": flags(n, True),
+        "activity_date": dates(touches["time"]),
+        "completed_date_time": timestamps(touches["time"]),
+        "created_date": timestamps(touches["time"]),
+        "is_deleted": flags(n),
+        "system_modstamp": timestamps(touches["time"]),
+    }
+
+
+def appended(rows: dict, more: dict) -> dict:
+    """Rows of one table from two modules, as one."""
+    return {
+        column: pa.concat_arrays([pa.array(values), pa.array(more[column]).cast(pa.array(values).type)])
+        for column, values in rows.items()
     }
 
 
@@ -373,16 +428,19 @@ def contact_role_rows(opps: dict, ids: ChunkIds) -> dict:
 
 
 def campaign_member_rows(
-    world: World, rng: np.random.Generator, leads: Leads, members: dict, opps: dict, ids: ChunkIds
+    leads: Leads, members: dict, contact_responses: dict, funnel: ContactFunnel, ids: ChunkIds
 ) -> dict:
-    """Leads' responses and sends, and opportunity contacts' responses."""
-    influence = opps["contact_for_influence"]
-    contact_responses = draw_contact_responses(
-        world,
-        rng,
-        np.searchsorted(opps["contact"]["number"], influence["contact"]),
-        influence["opportunity_created"],
-    )
+    """Leads' responses and sends (a converted lead's carry its contact too, as conversion sets it), and
+    contacts' responses: before their opportunity, and those that brought them into the funnel."""
+    # A contact is a member of a campaign once.
+    drawn = contact_responses
+    drawn_pairs = set(zip(drawn["campaign"].tolist(), drawn["contact"].tolist(), strict=True))
+    new = funnel.responses
+    new_pairs = zip(new["campaign"].tolist(), new["contact"].tolist(), strict=True)
+    fresh = np.array([pair not in drawn_pairs for pair in new_pairs], bool)
+    contact_responses = {
+        key: np.concatenate([drawn[key], new[key][fresh]]) for key in ("campaign", "contact", "time")
+    }
     n_lead_members, n_contact_members = len(members["lead"]), len(contact_responses["contact"])
     member_time = np.concatenate([members["time"], contact_responses["time"]])
     responded = np.concatenate([members["responded"], flags(n_contact_members, True)])
@@ -395,7 +453,10 @@ def campaign_member_rows(
             [leads.id.take(pa.array(members["lead"])), pa.nulls(n_contact_members, pa.string())]
         ),
         "contact_id": pa.concat_arrays(
-            [pa.nulls(n_lead_members, pa.string()), ids.contact.take(pa.array(contact_responses["contact"]))]
+            [
+                ids.by_conversion(ids.contact).take(pa.array(members["lead"])),
+                ids.contact.take(pa.array(contact_responses["contact"])),
+            ]
         ),
         "status": np.where(responded, "Responded", "Sent"),
         "has_responded": responded,
@@ -447,6 +508,7 @@ def generate_chunk(world: World, chunk: int, n_leads: int, landing_dir: Path) ->
     members = draw_lead_members(world, rng, leads)
     opps = draw_opportunities(world, rng, leads, base)
     ids = chunk_ids(world, leads, opps, base)
+    funnel = plan_contact_funnel(world, np.random.default_rng([world.seed, chunk, 5]), opps, leads.is_deleted)
     lead = lead_rows(drawn["lead"], opps, ids)
     # In this order: each table draws from the chunk's random stream in turn.
     tables = {
@@ -455,12 +517,21 @@ def generate_chunk(world: World, chunk: int, n_leads: int, landing_dir: Path) ->
         "task": task_rows(world, rng, leads, lead, touches, ids),
         "event": event_rows(world, rng, leads, lead, touches, ids),
         "account": account_rows(rng, leads, lead, opps, ids),
-        "contact": contact_rows(lead, opps, ids),
+        "contact": contact_rows(lead, opps, funnel, ids),
         "opportunity": opportunity_rows(leads, opps, ids),
         "opportunity_history": opportunity_history_rows(opps, ids),
         "opportunity_contact_role": contact_role_rows(opps, ids),
-        "campaign_member": campaign_member_rows(world, rng, leads, members, opps, ids),
     }
+    influence = opps["contact_for_influence"]
+    contact_responses = draw_contact_responses(
+        world,
+        rng,
+        np.searchsorted(opps["contact"]["number"], influence["contact"]),
+        influence["opportunity_created"],
+    )
+    tables["campaign_member"] = campaign_member_rows(leads, members, contact_responses, funnel, ids)
+    tables["task"] = appended(tables["task"], contact_task_rows(funnel, opps, ids))
+    tables["contact_history"] = contact_history_rows(world, funnel, opps, ids)
     stats = {}
     for offset, (name, columns) in enumerate(tables.items()):
         landed, stats[name] = land(name, pa.table(columns), rng, junk_id_start(chunk) + offset * 10_000_000)
@@ -470,6 +541,7 @@ def generate_chunk(world: World, chunk: int, n_leads: int, landing_dir: Path) ->
         "rep_sums": rep_expectations,
         "routing_sums": routing_sums(world, leads, routing),
         "account_matches": account_match_rows(leads, matches, routing, opps, ids),
+        "contact_person_sums": contact_person_truth(funnel, contact_responses["contact"]),
         **chunk_sums(world, leads, members, opps),
     }
 

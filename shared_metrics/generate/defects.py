@@ -92,6 +92,7 @@ def junk_rules(table: str) -> list[JunkRule]:
     orphans = {
         "lead": [("owner_id", "user")],
         "lead_history": [("lead_id", "lead")],
+        "contact_history": [("contact_id", "contact")],
         "campaign_member": [("campaign_id", "campaign"), ("lead_id", "lead")],
         "task": [("who_id", "lead")],
         "event": [("who_id", "lead")],
@@ -116,6 +117,15 @@ def junk_rules(table: str) -> list[JunkRule]:
                 P.UNKNOWN_STATUS_RATE,
                 unknown_value("new_value"),
                 lambda t: pc.equal(t["field"], "Status"),
+            )
+        )
+    if table == "contact_history":
+        rules.append(
+            JunkRule(
+                "unknown_status",
+                P.UNKNOWN_STATUS_RATE,
+                unknown_value("new_value"),
+                lambda t: pc.equal(t["field"], P.CONTACT_STATUS_FIELD),
             )
         )
     if table == "task":

@@ -239,3 +239,19 @@ FREE_EMAIL_SHARE = 0.08
 ACCOUNT_OWNER_ROUTED_SHARE = 0.5
 # Accounts with a website on record (the others' domain shows only in their contacts' emails).
 ACCOUNT_WEBSITE_SHARE = 0.85
+# Contacts in the funnel (generate/contact_funnel.py). CONTACT_SOURCED_SHARE of the opportunities sales create
+# come from their primary contact, whom marketing qualified first: a campaign response this many days before
+# the opportunity, then MQL, SAL and SQL statuses in contact_history (field CONTACT_STATUS_FIELD).
+# CONTACT_MQL_SHARE of the other contacts on opportunities respond later and are marked MQL; sales rules on
+# them (first disposition shares; SAL to SQL rate) and follows them up, fast with
+# CONTACT_FAST_FIRST_TOUCH_RATE.
+# REQUALIFIED_CONVERTED_CONTACT_SHARE of converted leads' contacts respond and are marked MQL again: the same
+# person as their lead, never a new one.
+CONTACT_STATUS_FIELD = "Contact_Status__c"
+CONTACT_SOURCED_SHARE = 0.4
+CONTACT_SOURCED_RESPONSE_DAYS_BEFORE = (7.0, 60.0)
+CONTACT_MQL_SHARE = 0.12
+CONTACT_FIRST_DISPOSITION_SHARE = {"Sales Accepted": 0.55, "Recycled": 0.30, "Disqualified": 0.15}
+CONTACT_SAL_TO_SQL_RATE = 0.4
+REQUALIFIED_CONVERTED_CONTACT_SHARE = 0.03
+CONTACT_FAST_FIRST_TOUCH_RATE = 0.7

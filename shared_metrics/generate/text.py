@@ -13,6 +13,7 @@ ID_PREFIX = {
     "contact": "003",
     "lead": "00Q",
     "lead_history": "017",
+    "contact_history": "017",
     "campaign": "701",
     "campaign_member": "00v",
     "task": "00T",

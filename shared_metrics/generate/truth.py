@@ -264,6 +264,14 @@ NOTES = {
         "the team routed unfairly and its favoured reps; the planted median assignment delay; per rep, the "
         "routed leads it received first and the sum of their planted probabilities of reaching SQL."
     ),
+    "people": (
+        "Contacts that entered the funnel on their own (contact persons: a campaign response or a status "
+        "in contact_history by the as-of; never a converted lead's contact, which is its lead's person), "
+        "how many reached MQL, SAL, SQL, Opportunity (primary contact of a sales-created opportunity they "
+        "were qualified for) and Won; converted leads' contacts marked MQL again (the same person, not a "
+        "new one); contact MQLs at least 21 days before as_of and how many of them were first touched "
+        "within the SLA target."
+    ),
     "defects": (
         "Exact counts per landed table: rows landed, superseded versions (older versions and "
         "exact duplicates), deleted entities, staged rows, and quarantined junk rows by reason."
@@ -296,6 +304,13 @@ def planted_truth(
             "reps": _rep_rows(world, chunks),
         },
         "routing": _routing_truth(world, chunks),
+        "people": {
+            "contact_status_field": P.CONTACT_STATUS_FIELD,
+            **{
+                key: sum(chunk["contact_person_sums"][key] for chunk in chunks)
+                for key in chunks[0]["contact_person_sums"]
+            },
+        },
         "campaigns": _campaign_rows(world, as_of, chunks),
         "handovers": _handover_rows(chunks),
         "lead_score_bands": _score_band_rows(chunks),

@@ -49,6 +49,7 @@ final as (
         leads.is_converted,
         leads.converted_at,
         leads.converted_opportunity_id,
+        leads.converted_contact_id,
         leads.disqualified_reason,
         leads.recycled_reason
     from leads

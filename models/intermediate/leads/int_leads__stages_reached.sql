@@ -26,15 +26,6 @@ opportunities as (
     select * from {{ ref('stg_salesforce__opportunities') }}
 ),
 
-won_stage_changes as (
-    -- Whatever the org calls its won stages (seed opportunity_stage_map).
-    select stage_changes.*
-    from {{ ref('stg_salesforce__opportunity_stage_changes') }} as stage_changes
-    inner join {{ ref('opportunity_stage_map') }} as opportunity_stage_map
-        on stage_changes.stage_name = opportunity_stage_map.stage_name
-    where opportunity_stage_map.stage_type = 'won'
-),
-
 leads_with_opportunity as (
     select leads.lead_id
     from leads
@@ -52,17 +43,7 @@ status_stages as (
 ),
 
 won_at as (
-    -- A won opportunity is won when its history first shows a won stage, else on its close date.
-    select
-        opportunities.opportunity_id,
-        coalesce(
-            min(won_stage_changes.changed_at),
-            cast(opportunities.close_date as {{ dbt.type_timestamp() }})
-        ) as won_at
-    from opportunities
-    left join won_stage_changes on opportunities.opportunity_id = won_stage_changes.opportunity_id
-    where opportunities.is_won
-    group by opportunities.opportunity_id, opportunities.close_date
+    {{ opportunities_won_at() }}
 ),
 
 stage_entries_claimed as (
@@ -110,15 +91,7 @@ stage_entries as (
 ),
 
 final as (
-    -- Reaching a later stage implies the earlier ones, at the same time when they were skipped.
-    select
-        stage_entries.lead_id,
-        stages.funnel_stage,
-        stages.stage_order,
-        min(stage_entries.entered_at) as reached_at
-    from stage_entries
-    inner join stages on stage_entries.stage_order >= stages.stage_order
-    group by stage_entries.lead_id, stages.funnel_stage, stages.stage_order
+    {{ stages_reached('stage_entries', 'stages', 'lead_id') }}
 )
 
 select * from final

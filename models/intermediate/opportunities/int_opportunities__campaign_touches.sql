@@ -19,6 +19,11 @@ contact_roles as (
     select * from {{ ref('stg_salesforce__opportunity_contact_roles') }}
 ),
 
+contact_persons as (
+    select * from {{ ref('int_contacts__classified') }}
+    where sourced_opportunity_id is not null
+),
+
 people_responses as (
     -- Responses by the lead that created the opportunity, and by any contact on it (once per response
     -- even when a contact holds several roles). Each branch carries the columns later steps need, so no
@@ -49,12 +54,15 @@ in_window as (
     select
         people_responses.opportunity_id,
         people_responses.opportunity_created_at,
-        leads.created_at as lead_created_at,
         people_responses.campaign_member_id,
         people_responses.campaign_id,
-        people_responses.responded_at
+        people_responses.responded_at,
+        -- The person who created the opportunity entered the funnel then: its lead's creation, or the
+        -- contact person's entry for an opportunity no lead was converted to.
+        coalesce(leads.created_at, contact_persons.created_at) as lead_created_at
     from people_responses
     left join leads on people_responses.created_from_lead_id = leads.lead_id
+    left join contact_persons on people_responses.opportunity_id = contact_persons.sourced_opportunity_id
     where
         people_responses.responded_at <= people_responses.opportunity_created_at
         and people_responses.responded_at

@@ -26,10 +26,15 @@ refreshed_contacts as ({{ rows_refreshed('base_salesforce__contacts') }}),
 
 refreshed_members as ({{ rows_refreshed('base_salesforce__campaign_members') }}),
 
+refreshed_contact_field_changes as ({{ rows_refreshed('base_salesforce__contact_field_changes') }}),
+
 changed_contact_ids as (
     select contact_id from refreshed_contacts
     union
     select contact_id from refreshed_members
+    union
+    -- A contact's funnel status can make it the person who sourced the opportunity.
+    select contact_id from refreshed_contact_field_changes
 ),
 
 changed_opportunities as (

@@ -1,20 +1,21 @@
-{{ incremental_per_key('lead_id', 'int_leads__changed') }}
+{{ incremental_per_key('person_id', 'int_people__changed') }}
 
 with
 
 leads as (
+    -- Only leads carry the reasons sales gives (custom fields of the lead).
     select * from {{ ref('int_leads__classified') }}
-    where {{ to_refresh('lead_id', 'int_leads__changed') }}
+    where {{ to_refresh('lead_id', 'int_people__changed', 'person_id') }}
 ),
 
 stages_reached as (
-    select * from {{ ref('int_leads__stages_reached') }}
-    where {{ to_refresh('lead_id', 'int_leads__changed') }}
+    select * from {{ ref('int_people__stages_reached') }}
+    where {{ to_refresh('person_id', 'int_people__changed') }}
 ),
 
 status_changes as (
-    select * from {{ ref('stg_salesforce__lead_field_changes') }}
-    where field_name = 'Status' and {{ to_refresh('lead_id', 'int_leads__changed') }}
+    select * from {{ ref('int_people__status_changes') }}
+    where {{ to_refresh('person_id', 'int_people__changed') }}
 ),
 
 stage_map as (
@@ -23,26 +24,26 @@ stage_map as (
 
 handovers as (
     select
-        lead_id,
+        person_id,
         max(case when funnel_stage = 'MQL' then reached_at end) as mql_at,
         max(case when funnel_stage = 'SAL' then reached_at end) as sal_at
     from stages_reached
-    group by lead_id
+    group by person_id
     having max(case when funnel_stage = 'MQL' then reached_at end) is not null
 ),
 
 first_exits as (
     -- The first time sales sent the lead back (recycled) or out (disqualified) after the handover.
     select
-        handovers.lead_id,
+        handovers.person_id,
         status_changes.changed_at as exited_at,
         stage_map.funnel_stage as exit_stage,
         row_number() over (
-            partition by handovers.lead_id order by status_changes.changed_at, status_changes.lead_field_change_id
+            partition by handovers.person_id order by status_changes.changed_at, status_changes.status_change_id
         ) as exit_number
     from handovers
-    inner join status_changes on handovers.lead_id = status_changes.lead_id
-    inner join stage_map on status_changes.new_value = stage_map.lead_status
+    inner join status_changes on handovers.person_id = status_changes.person_id
+    inner join stage_map on status_changes.funnel_status = stage_map.lead_status
     where
         stage_map.funnel_stage in ('Recycled', 'Disqualified')
         and status_changes.changed_at > handovers.mql_at
@@ -51,7 +52,7 @@ first_exits as (
 resolved as (
     -- Accepted when sales accepted the lead before (or without) sending it back.
     select
-        handovers.lead_id,
+        handovers.person_id,
         handovers.mql_at,
         handovers.sal_at,
         first_exits.exited_at,
@@ -59,12 +60,12 @@ resolved as (
         handovers.sal_at is not null
         and (first_exits.exited_at is null or handovers.sal_at <= first_exits.exited_at) as is_accepted
     from handovers
-    left join first_exits on handovers.lead_id = first_exits.lead_id and first_exits.exit_number = 1
+    left join first_exits on handovers.person_id = first_exits.person_id and first_exits.exit_number = 1
 ),
 
 final as (
     select
-        resolved.lead_id,
+        resolved.person_id,
         resolved.mql_at,
         case
             when resolved.is_accepted then 'accepted'
@@ -79,7 +80,7 @@ final as (
             when resolved.exit_stage = 'Disqualified' then coalesce(leads.disqualified_reason, 'Not given')
         end as disposition_reason
     from resolved
-    inner join leads on resolved.lead_id = leads.lead_id
+    left join leads on resolved.person_id = leads.lead_id
 )
 
 select * from final

@@ -1,4 +1,4 @@
-{{ incremental_per_key('lead_id', 'int_leads__changed') }}
+{{ incremental_per_key('person_id', 'int_people__changed') }}
 
 with
 
@@ -10,9 +10,9 @@ events as (
     select * from {{ ref('stg_salesforce__events') }}
 ),
 
-leads as (
-    select lead_id from {{ ref('stg_salesforce__leads') }}
-    where {{ to_refresh('lead_id', 'int_leads__changed') }}
+people as (
+    select person_id from {{ ref('int_people__classified') }}
+    where {{ to_refresh('person_id', 'int_people__changed') }}
 ),
 
 touches as (
@@ -38,12 +38,12 @@ touches as (
 final as (
     select
         touches.touch_id,
-        touches.lead_or_contact_id as lead_id,
+        touches.lead_or_contact_id as person_id,
         touches.owner_user_id,
         touches.touch_type,
         touches.touched_at
     from touches
-    inner join leads on touches.lead_or_contact_id = leads.lead_id
+    inner join people on touches.lead_or_contact_id = people.person_id
 )
 
 select * from final

@@ -1,4 +1,4 @@
--- Reconciliation: every lead enters the first stage pair (Lead to MQL) exactly once.
+-- Reconciliation: every person (lead or contact) enters the first stage pair (Lead to MQL) exactly once.
 -- Reported in Dagster as a check on funnel_conversion.
 {{ config(meta={'dagster': {'ref': {'name': 'funnel_conversion'}}}) }}
 

@@ -311,6 +311,7 @@ FUNNEL_BREAKDOWNS = {
     "Sourced by": "sourced_by",
     "Segment": "segment",
     "Territory": "territory",
+    "Person type": "person_type",
 }
 # Days between consecutive stages in lead_funnel, in funnel order.
 STAGE_DURATIONS = {
@@ -339,15 +340,17 @@ def stage_conversion(read: Reader, where: Slice) -> pd.DataFrame:
 
 
 def leads_reaching_each_stage(read: Reader, where: Slice) -> pd.DataFrame:
-    """Leads of the slice's cohorts that reached each stage so far (maturing cohorts included)."""
+    """People of the slice's cohorts that reached each stage so far (maturing cohorts included), by person
+    type (lead or contact)."""
     sql, parameters = where.where("cohort_month")
     return read(
-        f"""select from_stage as stage, stage_pair_order as stage_order, sum(entered_count) as leads
+        f"""select from_stage as stage, stage_pair_order as stage_order, person_type,
+                   sum(entered_count) as people
             from metrics.funnel_conversion where {sql} group by all
             union all
-            select 'Won', 6, sum(converted_count) from metrics.funnel_conversion
-            where {sql} and to_stage = 'Won'
-            order by stage_order""",
+            select 'Won', 6, person_type, sum(converted_count) from metrics.funnel_conversion
+            where {sql} and to_stage = 'Won' group by all
+            order by stage_order, person_type desc""",
         [*parameters, *parameters],
     )
 

@@ -12,12 +12,20 @@ def render(where: readouts.Slice) -> None:
     st.header("Funnel")
     reached = readouts.leads_reaching_each_stage(read, where)
     st.plotly_chart(
-        px.funnel(reached, x="leads", y="stage", title="Leads of these cohorts reaching each stage so far"),
+        px.funnel(
+            reached,
+            x="people",
+            y="stage",
+            color="person_type",
+            title="People of these cohorts reaching each stage so far: leads, and contacts that entered on "
+            "their own (each person once)",
+            labels={"person_type": "entered as"},
+        ),
         width="stretch",
     )
     pairs = readouts.stage_conversion(read, where)
     st.caption(
-        help_for("funnel_conversion", "conversion_rate", "Leads that reached B / leads that reached A.")
+        help_for("funnel_conversion", "conversion_rate", "People that reached B / people that reached A.")
         + " Rates pool only cohorts mature for the pair; "
         + help_for("funnel_conversion", "is_maturing", "")
     )

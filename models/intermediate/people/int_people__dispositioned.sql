@@ -23,13 +23,15 @@ stage_map as (
 ),
 
 handovers as (
+    -- One row per person and stage: a join, not an aggregate, so that PostgreSQL can estimate its size
+    -- through the union view (it guesses 200 groups for an aggregate over one and loops).
     select
-        person_id,
-        max(case when funnel_stage = 'MQL' then reached_at end) as mql_at,
-        max(case when funnel_stage = 'SAL' then reached_at end) as sal_at
-    from stages_reached
-    group by person_id
-    having max(case when funnel_stage = 'MQL' then reached_at end) is not null
+        mqls.person_id,
+        mqls.reached_at as mql_at,
+        sals.reached_at as sal_at
+    from stages_reached as mqls
+    left join stages_reached as sals on mqls.person_id = sals.person_id and sals.funnel_stage = 'SAL'
+    where mqls.funnel_stage = 'MQL'
 ),
 
 first_exits as (

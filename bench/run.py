@@ -171,13 +171,13 @@ def dashboard_query_latencies(warehouse_dir: Path, repeats: int) -> dict:
 
     publishing.query_published = capture
     import dashboard.data
-    from dashboard.pages import PAGES
+    from dashboard.pages import PAGES, script
 
     dashboard.data.query_published = capture
     for name in PAGES:
         page["name"] = name
         app = AppTest.from_file(str(PROJECT_DIR / "dashboard" / "app.py"), default_timeout=300).run()
-        app.sidebar.radio[0].set_value(name).run()
+        app.switch_page(script(name)).run()
     publishing.query_published = original
     settings = load_settings()
     timings: dict[str, list[float]] = {}

@@ -1,5 +1,6 @@
 """Leaders' dashboard on the shared metrics: `make dashboard` serves it on 127.0.0.1:8501. Every figure comes
-from shared_metrics.readouts; the pages in dashboard/views/ only render."""
+from shared_metrics.readouts; the pages (dashboard/page_scripts/, one address each) render dashboard/views/
+with the sidebar's filters, which live in the address too (dashboard/filters.py)."""
 
 import sys
 from pathlib import Path
@@ -9,42 +10,10 @@ import streamlit as st
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `streamlit run` starts in dashboard/
 
 from dashboard.data import published_path, read
-from dashboard.pages import PAGES
-from dashboard.views import (
-    campaigns,
-    data_quality,
-    funnel,
-    overview,
-    pipeline,
-    pipeline_over_time,
-    routing,
-    sla,
-)
+from dashboard.filters import sidebar_filters
+from dashboard.pages import PAGES, script, url_path
 from shared_metrics import readouts
 from shared_metrics.publish import WarehouseError
-
-RENDER = {
-    "Overview": overview.render,
-    "Funnel": funnel.render,
-    "SLA": sla.render,
-    "Pipeline": pipeline.render,
-    "Pipeline over time": pipeline_over_time.render,
-    "Routing & accounts": routing.render,
-    "Campaigns": campaigns.render,
-    "Data quality": data_quality.render,
-}
-
-
-def sidebar_filters() -> readouts.Slice:
-    first, last = readouts.month_range(read)
-    start, end = st.sidebar.date_input("Months", value=(first, last), min_value=first, max_value=last)
-    options = readouts.segment_and_territory_options(read)
-    segments = st.sidebar.multiselect("Segment", sorted(options["segment"].unique()))
-    territories = st.sidebar.multiselect("Territory", sorted(options["territory"].unique()))
-    teams = st.sidebar.multiselect("Team", readouts.team_options(read), help="Filters the sales SLA figures.")
-    return readouts.Slice(
-        str(start.replace(day=1)), str(end.replace(day=1)), tuple(segments), tuple(territories), tuple(teams)
-    )
 
 
 def freshness() -> None:
@@ -60,7 +29,13 @@ def freshness() -> None:
 
 def main() -> None:
     st.set_page_config(page_title="Shared metrics", layout="wide")
-    page = st.sidebar.radio("Page", PAGES)
+    # Each page has its own address (the first one the root), so a leader can send a link to one.
+    page = st.navigation(
+        [
+            st.Page(script(name), title=name, url_path=url_path(name), default=index == 0)
+            for index, name in enumerate(PAGES)
+        ]
+    )
     if not published_path().exists():
         st.title("No warehouse published yet")
         st.write(
@@ -75,9 +50,9 @@ def main() -> None:
         st.write(str(damaged))
         return
     st.sidebar.caption(f"Published {published_at} UTC (version {version})")
-    where = sidebar_filters()
+    sidebar_filters()
     freshness()
-    RENDER[page](where)
+    page.run()
 
 
 main()

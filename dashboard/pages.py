@@ -1,4 +1,5 @@
-"""The dashboard's pages in sidebar order: the app, its tests and the benchmark read this one list."""
+"""The dashboard's pages in sidebar order, each with its own address: the app, its tests and the benchmark
+read this one list."""
 
 PAGES = [
     "Overview",
@@ -10,3 +11,13 @@ PAGES = [
     "Campaigns",
     "Data quality",
 ]
+
+
+def url_path(page: str) -> str:
+    """The page's address under the dashboard's root ("Routing & accounts": routing-and-accounts)."""
+    return page.lower().replace(" & ", " and ").replace(" ", "-")
+
+
+def script(page: str) -> str:
+    """The script that renders the page, relative to dashboard/app.py."""
+    return f"page_scripts/{url_path(page).replace('-', '_')}.py"

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.pages import PAGES
+from dashboard.pages import PAGES, script
 from shared_metrics.settings import PROJECT_DIR
 
 # Tests that share this module's built warehouse run on one pytest-xdist worker (make test runs two).
@@ -26,7 +26,7 @@ def app_on(monkeypatch):
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_renders_on_a_built_warehouse(app_on, built_warehouse: Path, page: str) -> None:
     app = app_on(built_warehouse.parent)
-    app.sidebar.radio[0].set_value(page).run()
+    app.switch_page(script(page)).run()
     assert not app.exception, app.exception
     assert app.header[0].value == page
 
@@ -37,6 +37,35 @@ def test_changing_a_filter_changes_a_shown_number(app_on, built_warehouse: Path)
     app.sidebar.multiselect[0].set_value(["Enterprise"]).run()
     assert not app.exception
     assert app.metric[0].value != before
+
+
+def test_the_filters_live_in_the_address_so_a_link_reopens_the_same_slice(
+    monkeypatch, built_warehouse: Path
+) -> None:
+    """The SLA page for DACH Enterprise, as a leader would send it: the chosen filters are written to the
+    address, and an app opened on that address shows the same figures; values the warehouse lacks are
+    dropped, so an old link still opens."""
+    monkeypatch.setenv("WAREHOUSE_DIR", str(built_warehouse.parent))
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    app.switch_page(script("SLA")).run()
+    app.sidebar.multiselect[0].set_value(["Enterprise"]).run()
+    app.sidebar.multiselect[1].set_value(["DACH"]).run()
+    assert not app.exception
+    address = {
+        key: value if isinstance(value, list) else [value] for key, value in dict(app.query_params).items()
+    }
+    assert address == {"segment": ["Enterprise"], "territory": ["DACH"]}
+    shown = [metric.value for metric in app.metric]
+
+    reopened = AppTest.from_file(APP, default_timeout=60)
+    for key, values in address.items():
+        reopened.query_params[key] = [*values, "No such value"]
+    reopened.run()
+    reopened.switch_page(script("SLA")).run()
+    assert not reopened.exception
+    assert reopened.sidebar.multiselect[0].value == ["Enterprise"]
+    assert reopened.sidebar.multiselect[1].value == ["DACH"]
+    assert [metric.value for metric in reopened.metric] == shown
 
 
 def test_without_a_warehouse_the_page_says_which_command_builds_it(app_on, tmp_path: Path) -> None:
@@ -65,7 +94,7 @@ def test_team_filter_narrows_the_sales_sla_figure(app_on, built_warehouse: Path)
 
 def test_funnel_breaks_down_by_every_offered_dimension(app_on, built_warehouse: Path) -> None:
     app = app_on(built_warehouse.parent)
-    app.sidebar.radio[0].set_value("Funnel").run()
+    app.switch_page(script("Funnel")).run()
     for breakdown in app.radio[0].options:
         app.radio[0].set_value(breakdown).run()
         assert not app.exception, (breakdown, app.exception)
@@ -74,7 +103,7 @@ def test_funnel_breaks_down_by_every_offered_dimension(app_on, built_warehouse: 
 
 def test_choosing_a_team_shows_its_reps_week_by_week(app_on, built_warehouse: Path) -> None:
     app = app_on(built_warehouse.parent)
-    app.sidebar.radio[0].set_value("SLA").run()
+    app.switch_page(script("SLA")).run()
     charts_for_all_teams = len(app.get("plotly_chart"))
     app.sidebar.multiselect[2].set_value([app.sidebar.multiselect[2].options[0]]).run()
     assert not app.exception
@@ -83,7 +112,7 @@ def test_choosing_a_team_shows_its_reps_week_by_week(app_on, built_warehouse: Pa
 
 def test_the_attribution_model_changes_the_credited_revenue(app_on, built_warehouse: Path) -> None:
     app = app_on(built_warehouse.parent)
-    app.sidebar.radio[0].set_value("Campaigns").run()
+    app.switch_page(script("Campaigns")).run()
     first_touch = app.dataframe[0].value.set_index("campaign_name")["attributed_won_amount"]
     app.selectbox[0].set_value("Last touch").run()
     assert not app.exception
@@ -101,7 +130,7 @@ def test_pipeline_over_time_shows_a_waterfall_that_closes_and_scorecards_that_ad
     from shared_metrics import readouts
 
     app = app_on(built_warehouse.parent)
-    app.sidebar.radio[0].set_value("Pipeline over time").run()
+    app.switch_page(script("Pipeline over time")).run()
     assert not app.exception
     read = readouts.connection_reader(warehouse)
     quarter = readouts.waterfall_period_starts(read, "fiscal_quarter")[1]  # the last complete one

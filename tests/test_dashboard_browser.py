@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from dashboard.pages import PAGES
+from dashboard.pages import PAGES, url_path
 from shared_metrics.settings import PROJECT_DIR
 
 # Tests that share this module's built warehouse run on one pytest-xdist worker (make test runs two).
@@ -79,6 +79,8 @@ def test_every_page_loads_in_chromium_and_a_filter_changes_a_number(dashboard_ur
         for name in PAGES:
             page.get_by_test_id("stSidebar").get_by_text(name, exact=True).click()
             expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible(timeout=60_000)
+            if name != PAGES[0]:  # the first page is the root
+                expect(page).to_have_url(dashboard_url + url_path(name), timeout=60_000)
             expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=60_000)
             if name == "Pipeline over time":
                 # The waterfall, the weekly snapshot trend and pacing against target per territory.
@@ -96,5 +98,18 @@ def test_every_page_loads_in_chromium_and_a_filter_changes_a_number(dashboard_ur
         page.get_by_test_id("stMultiSelect").first.click()
         page.get_by_role("option", name="Enterprise").click()
         expect(page.get_by_test_id("stMetricValue").first).not_to_have_text(before, timeout=60_000)
+        enterprise = page.get_by_test_id("stMetricValue").first.inner_text()
         page.screenshot(path=str(SCREENSHOTS / "overview_enterprise.png"), full_page=True)
+        # The address carries the filter: the copied link reopens the same numbers in a fresh tab.
+        expect(page).to_have_url(dashboard_url + "?segment=Enterprise", timeout=60_000)
+        copied = browser.new_page(viewport={"width": 1400, "height": 1000})
+        copied.goto(page.url, timeout=60_000)
+        expect(copied.get_by_test_id("stMetricValue").first).to_have_text(enterprise, timeout=60_000)
+        # A link to one page and slice, as a leader would send it: the SLA page for DACH Enterprise.
+        copied.goto(dashboard_url + "sla?segment=Enterprise&territory=DACH", timeout=60_000)
+        expect(copied.get_by_role("heading", name="SLA", exact=True)).to_be_visible(timeout=60_000)
+        sidebar = copied.get_by_test_id("stSidebar")
+        expect(sidebar.get_by_text("Enterprise", exact=True)).to_be_visible(timeout=60_000)
+        expect(sidebar.get_by_text("DACH", exact=True)).to_be_visible(timeout=60_000)
+        copied.screenshot(path=str(SCREENSHOTS / "sla_dach_enterprise_link.png"), full_page=True)
         browser.close()

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from shared_metrics.stats import MIN_RATE_COUNT, wilson_interval
+
 Reader = Callable[[str, Sequence], pd.DataFrame]
 
 
@@ -323,10 +325,19 @@ STAGE_DURATIONS = {
 }
 
 
+def with_interval(frame: pd.DataFrame, successes: str, trials: str, rate: str) -> pd.DataFrame:
+    """The rate's 95 % Wilson interval (<rate>_lower, <rate>_upper) from the pooled counts, and is_too_few
+    below var min_rate_count (the dbt project's; the marts flag the same)."""
+    lower, upper = wilson_interval(frame[successes].fillna(0), frame[trials].fillna(0))
+    too_few = frame[trials].fillna(0) < MIN_RATE_COUNT
+    return frame.assign(**{f"{rate}_lower": lower, f"{rate}_upper": upper, "is_too_few": too_few})
+
+
 def stage_conversion(read: Reader, where: Slice) -> pd.DataFrame:
-    """Each stage pair over the slice's cohorts that are mature for it (maturing ones listed apart)."""
+    """Each stage pair over the slice's cohorts that are mature for it (maturing ones listed apart), with its
+    interval."""
     sql, parameters = where.where("cohort_month")
-    return read(
+    frame = read(
         f"""select from_stage, to_stage, stage_pair_order,
                    sum(entered_count) filter (where not is_maturing) as entered,
                    sum(converted_count) filter (where not is_maturing) as converted,
@@ -337,6 +348,7 @@ def stage_conversion(read: Reader, where: Slice) -> pd.DataFrame:
             from metrics.funnel_conversion where {sql} group by all order by stage_pair_order""",
         parameters,
     )
+    return with_interval(frame, "converted", "entered", "conversion_rate")
 
 
 def leads_reaching_each_stage(read: Reader, where: Slice) -> pd.DataFrame:
@@ -369,16 +381,18 @@ def mql_to_sql_by_cohort(read: Reader, where: Slice) -> pd.DataFrame:
 
 
 def conversion_by(read: Reader, where: Slice, breakdown: str) -> pd.DataFrame:
-    """Stage conversion of mature cohorts by one of FUNNEL_BREAKDOWNS."""
+    """Stage conversion of mature cohorts by one of FUNNEL_BREAKDOWNS, with its interval."""
     column = FUNNEL_BREAKDOWNS[breakdown]
     sql, parameters = where.where("cohort_month")
-    return read(
+    frame = read(
         f"""select {column} as breakdown, from_stage || '→' || to_stage as stage_pair, stage_pair_order,
+                   sum(entered_count) as entered, sum(converted_count) as converted,
                    sum(converted_count) / nullif(sum(entered_count), 0) as conversion_rate
             from metrics.funnel_conversion where {sql} and not is_maturing
             group by all order by stage_pair_order, 1""",
         parameters,
     )
+    return with_interval(frame, "converted", "entered", "conversion_rate")
 
 
 def stage_durations(read: Reader, where: Slice, breakdown: str) -> pd.DataFrame:

@@ -47,6 +47,8 @@ def render(where: readouts.Slice) -> None:
             "entered",
             "converted",
             "conversion_rate",
+            "conversion_rate_lower",
+            "conversion_rate_upper",
             "newest_mature_cohort",
             "maturing_cohorts",
         ],
@@ -56,6 +58,8 @@ def render(where: readouts.Slice) -> None:
             "entered": "reached from stage",
             "converted": "reached to stage",
             "conversion_rate": st.column_config.NumberColumn("conversion", format="percent"),
+            "conversion_rate_lower": st.column_config.NumberColumn("95 % interval from", format="percent"),
+            "conversion_rate_upper": st.column_config.NumberColumn("to", format="percent"),
             "newest_mature_cohort": "newest mature cohort",
             "maturing_cohorts": "cohorts still maturing",
         },
@@ -84,7 +88,10 @@ def render(where: readouts.Slice) -> None:
         width="stretch",
     )
     breakdown = st.radio("Break down by", list(readouts.FUNNEL_BREAKDOWNS), horizontal=True)
-    by_breakdown = readouts.conversion_by(read, where, breakdown)
+    by_breakdown = readouts.conversion_by(read, where, breakdown).assign(
+        above=lambda frame: frame["conversion_rate_upper"] - frame["conversion_rate"],
+        below=lambda frame: frame["conversion_rate"] - frame["conversion_rate_lower"],
+    )
     chart = px.line if breakdown == "Cohort month" else px.bar
     st.plotly_chart(
         as_percent(
@@ -92,13 +99,25 @@ def render(where: readouts.Slice) -> None:
                 by_breakdown,
                 x="breakdown",
                 y="conversion_rate",
+                error_y="above",
+                error_y_minus="below",
                 color="stage_pair",
-                title=f"Stage conversion by {breakdown.lower()} (mature cohorts)",
-                labels={"breakdown": breakdown, "conversion_rate": "conversion", "stage_pair": "stages"},
+                hover_data={"entered": True, "is_too_few": True, "above": False, "below": False},
+                title=f"Stage conversion by {breakdown.lower()} (mature cohorts), with 95 % intervals",
+                labels={
+                    "breakdown": breakdown,
+                    "conversion_rate": "conversion",
+                    "stage_pair": "stages",
+                    "is_too_few": "too few to compare",
+                },
                 **({} if breakdown == "Cohort month" else {"barmode": "group"}),
             )
         ),
         width="stretch",
+    )
+    st.caption(
+        "Bars show 95 % Wilson intervals: two rates whose intervals overlap may not differ at all. "
+        f"Fewer than {readouts.MIN_RATE_COUNT} people: too few to compare."
     )
     st.plotly_chart(
         px.bar(

@@ -90,6 +90,9 @@ final as (
         entered_count,
         converted_count,
         {{ ratio('converted_count', 'entered_count') }} as conversion_rate,
+        {{ wilson_bound('converted_count', 'entered_count', 'lower') }} as conversion_rate_lower,
+        {{ wilson_bound('converted_count', 'entered_count', 'upper') }} as conversion_rate_upper,
+        entered_count < {{ var('min_rate_count') }} as is_too_few,
         median_days_to_convert,
         p90_days_to_convert,
         -- Each stage pair matures on its own clock: Opportunity to Won takes most of a sales cycle.

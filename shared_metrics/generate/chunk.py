@@ -29,7 +29,7 @@ from shared_metrics.generate.opportunities import FORECAST_CATEGORY, STAGE_PROBA
 from shared_metrics.generate.reference import World, other_rep_of_group
 from shared_metrics.generate.routing import Routing, draw_routing, owner_changes, owner_ids, routing_sums
 from shared_metrics.generate.text import INDUSTRIES, LAST_NAMES, join, pick, sf_ids
-from shared_metrics.generate.truth import chunk_sums
+from shared_metrics.generate.truth import chunk_sums, lead_propensity_rows
 
 CHUNK_ID_SPAN = 10**10  # id numbers of chunk c start at c * CHUNK_ID_SPAN
 
@@ -542,6 +542,7 @@ def generate_chunk(world: World, chunk: int, n_leads: int, landing_dir: Path) ->
         "routing_sums": routing_sums(world, leads, routing),
         "account_matches": account_match_rows(leads, matches, routing, opps, ids),
         "contact_person_sums": contact_person_truth(funnel, contact_responses["contact"]),
+        "lead_propensities": lead_propensity_rows(leads),
         **chunk_sums(world, leads, members, opps),
     }
 

@@ -18,10 +18,11 @@ from shared_metrics.generate.chunk import generate_chunk, reference_stats
 from shared_metrics.generate.reference import World, build_world
 from shared_metrics.generate.truth import (
     ACCOUNT_MATCHES_FILE,
+    LEAD_PROPENSITIES_FILE,
     TRUTH_FILE,
     json_default,
     planted_truth,
-    write_account_match_truth,
+    write_truth_rows,
 )
 from shared_metrics.landing import TABLES
 
@@ -53,7 +54,7 @@ def _prepare(out: Path, force: bool) -> None:
             f"{out} is not empty ({len(existing)} entries). Pass --force to replace the generated tables "
             "there, or choose another --out folder."
         )
-    for name in [*TABLES, TRUTH_FILE, ACCOUNT_MATCHES_FILE]:
+    for name in [*TABLES, TRUTH_FILE, ACCOUNT_MATCHES_FILE, LEAD_PROPENSITIES_FILE]:
         path = out / name
         if path.is_dir():
             shutil.rmtree(path)
@@ -97,7 +98,8 @@ def generate(
     bar.close()
     truth = planted_truth(world, leads, as_of, results, reference)
     (out / TRUTH_FILE).write_text(json.dumps(truth, indent=1, default=json_default) + "\n", encoding="utf-8")
-    write_account_match_truth(out / ACCOUNT_MATCHES_FILE, [result["account_matches"] for result in results])
+    write_truth_rows(out / ACCOUNT_MATCHES_FILE, [result["account_matches"] for result in results])
+    write_truth_rows(out / LEAD_PROPENSITIES_FILE, [result["lead_propensities"] for result in results])
     return truth
 
 

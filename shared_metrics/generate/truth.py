@@ -21,6 +21,9 @@ from shared_metrics.generate.text import TITLES, sf_ids
 TRUTH_FILE = "_truth.json"
 # One row per planted lead-to-account match (too many for the JSON at scale), beside it.
 ACCOUNT_MATCHES_FILE = "_truth_account_matches.parquet"
+# Per live lead, its planted probability of reaching each stage once it reached the one before: the planted
+# rate of any group of leads is their mean, so intervals can be checked against it.
+LEAD_PROPENSITIES_FILE = "_truth_lead_propensities.parquet"
 
 
 def chunk_sums(world: World, leads: Leads, members: dict[str, np.ndarray], opps: dict) -> dict:
@@ -534,8 +537,17 @@ def _defect_counts(chunks: list[dict], reference: dict[str, TableStats]) -> dict
     }
 
 
-def write_account_match_truth(path, chunks: list[dict[str, np.ndarray]]) -> None:
-    """The planted lead-to-account matches of every chunk as one Parquet file."""
+def lead_propensity_rows(leads: Leads) -> dict[str, np.ndarray]:
+    """A chunk's live leads with their planted probability of reaching each stage from the one before."""
+    live = ~leads.is_deleted
+    return {
+        "lead_id": leads.id.filter(pa.array(live)).to_numpy(zero_copy_only=False),
+        **{f"p_{stage.lower()}": leads.p_next[live, k] for k, stage in enumerate(REACHED)},
+    }
+
+
+def write_truth_rows(path, chunks: list[dict[str, np.ndarray]]) -> None:
+    """Per-row planted truth of every chunk (account matches, lead propensities) as one Parquet file."""
     columns = {name: np.concatenate([chunk[name] for chunk in chunks]) for name in chunks[0]}
     pq.write_table(pa.table(columns), path)
 

@@ -428,17 +428,21 @@ def first_touch_by_team_and_week(read: Reader, where: Slice) -> pd.DataFrame:
 
 
 def rep_compliance(read: Reader, where: Slice) -> pd.DataFrame:
-    """Per rep (by display name), least compliant first."""
+    """Per rep (by display name), least compliant first, with the first-touch rate's interval over the rep's
+    settled MQLs (is_too_few: fewer than MIN_RATE_COUNT of them)."""
     sql, parameters = _sla_where(where)
-    return read(
+    frame = read(
         f"""select coalesce(owner_display_name, owner_user_id) as rep, owner_team_name as team,
                    sum(received_mql_count) as received_mql_count,
                    {_FIRST_TOUCH_RATE} as first_touch_within_target_rate,
                    {_ATTEMPTS_RATE} as enough_attempts_rate,
-                   sum(never_touched_count) as never_touched
+                   sum(never_touched_count) as never_touched,
+                   sum(first_touch_met_count) as first_touch_met,
+                   sum(first_touch_met_count + first_touch_missed_count) as first_touch_settled
             from metrics.sales_sla_compliance where {sql} group by all order by 4 nulls last, 1""",
         parameters,
     )
+    return with_interval(frame, "first_touch_met", "first_touch_settled", "first_touch_within_target_rate")
 
 
 def first_touch_by_rep_and_week(read: Reader, where: Slice) -> pd.DataFrame:

@@ -21,11 +21,27 @@ def render(where: readouts.Slice) -> None:
     st.dataframe(
         readouts.rep_compliance(read, where),
         hide_index=True,
+        column_order=[
+            "rep",
+            "team",
+            "received_mql_count",
+            "first_touch_within_target_rate",
+            "first_touch_within_target_rate_lower",
+            "first_touch_within_target_rate_upper",
+            "is_too_few",
+            "enough_attempts_rate",
+            "never_touched",
+        ],
         column_config={
             "received_mql_count": "MQLs received",
             "first_touch_within_target_rate": st.column_config.ProgressColumn(
                 "first touch within target", format="percent", min_value=0, max_value=1
             ),
+            "first_touch_within_target_rate_lower": st.column_config.NumberColumn(
+                "95 % interval from", format="percent"
+            ),
+            "first_touch_within_target_rate_upper": st.column_config.NumberColumn("to", format="percent"),
+            "is_too_few": "too few to compare",
             "enough_attempts_rate": st.column_config.ProgressColumn(
                 "enough attempts", format="percent", min_value=0, max_value=1
             ),

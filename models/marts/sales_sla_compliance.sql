@@ -18,10 +18,22 @@ final as (
         {{ count_where("first_touch_sla_status = 'pending'") }} as first_touch_pending_count,
         {{ ratio(count_where("first_touch_sla_status = 'met'"), count_where("first_touch_sla_status <> 'pending'")) }}
             as first_touch_within_target_rate,
+        {{ wilson_bound(count_where("first_touch_sla_status = 'met'"),
+                        count_where("first_touch_sla_status <> 'pending'"), 'lower') }}
+            as first_touch_within_target_rate_lower,
+        {{ wilson_bound(count_where("first_touch_sla_status = 'met'"),
+                        count_where("first_touch_sla_status <> 'pending'"), 'upper') }}
+            as first_touch_within_target_rate_upper,
         {{ count_where("attempts_sla_status = 'met'") }} as enough_attempts_count,
         {{ count_where("attempts_sla_status = 'pending'") }} as attempts_pending_count,
         {{ ratio(count_where("attempts_sla_status = 'met'"), count_where("attempts_sla_status <> 'pending'")) }}
             as enough_attempts_rate,
+        {{ wilson_bound(count_where("attempts_sla_status = 'met'"),
+                        count_where("attempts_sla_status <> 'pending'"), 'lower') }}
+            as enough_attempts_rate_lower,
+        {{ wilson_bound(count_where("attempts_sla_status = 'met'"),
+                        count_where("attempts_sla_status <> 'pending'"), 'upper') }}
+            as enough_attempts_rate_upper,
         {{ percentile('business_minutes_to_first_touch', 0.5) }} as median_business_minutes_to_first_touch,
         {{ count_where('is_never_touched') }} as never_touched_count
     from sla_by_lead

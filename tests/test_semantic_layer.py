@@ -13,6 +13,7 @@ import pytest
 
 from dashboard.pages import PAGES
 from shared_metrics.settings import PROJECT_DIR, VENV_BIN, virtualenv_environment
+from shared_metrics.stats import wilson_interval
 
 # Tests that share this module's built warehouse run on one pytest-xdist worker (make test runs two).
 pytestmark = pytest.mark.xdist_group("small_warehouse")
@@ -326,3 +327,17 @@ def test_people_read_the_same_through_the_semantic_layer(mf_query, warehouse) ->
     ).df()
     for metric in ("leads_created", "mqls"):
         assert_same(by_key(semantic, "lead__person_type", metric), by_key(mart, "person_type", metric))
+
+
+def test_conversion_intervals_read_the_same_through_the_semantic_layer(mf_query, warehouse) -> None:
+    """MQL→SQL per cohort month with its 95 % interval: MetricFlow's derived bounds equal the readers' Wilson
+    interval (shared_metrics.stats, itself held equal to the marts' macro) over the same counts."""
+    semantic = mf_query("mql_to_sql_rate_lower,mql_to_sql_rate_upper", "metric_time__month")
+    counts = warehouse.execute(
+        """select cohort_month, count(sql_at) as sqls, count(mql_at) as mqls
+           from metrics.lead_funnel group by 1 having count(mql_at) > 0"""
+    ).df()
+    lower, upper = wilson_interval(counts["sqls"], counts["mqls"])
+    expected = counts.assign(mql_to_sql_rate_lower=lower, mql_to_sql_rate_upper=upper)
+    for bound in ("mql_to_sql_rate_lower", "mql_to_sql_rate_upper"):
+        assert_same(by_key(semantic, "metric_time__month", bound), by_key(expected, "cohort_month", bound))

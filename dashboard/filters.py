@@ -28,7 +28,7 @@ def _chosen_in_address(key: str, options: list[str]) -> list[str]:
     return [value for value in st.query_params.get_all(key) if value in options]
 
 
-def sidebar_filters() -> readouts.Slice:
+def sidebar_filters() -> None:
     """The filters, started from the address, written back to it on every change; the slice is kept for the
     page (current_slice)."""
     first, last = (pd.Timestamp(month).date() for month in readouts.month_range(read))
@@ -61,9 +61,9 @@ def sidebar_filters() -> readouts.Slice:
         "team": teams,
     }
     st.query_params.from_dict({key: value for key, value in address.items() if value})
-    chosen = readouts.Slice(str(start), str(end), tuple(segments), tuple(territories), tuple(teams))
-    st.session_state[SLICE_KEY] = chosen
-    return chosen
+    st.session_state[SLICE_KEY] = readouts.Slice(
+        str(start), str(end), tuple(segments), tuple(territories), tuple(teams)
+    )
 
 
 def current_slice() -> readouts.Slice:

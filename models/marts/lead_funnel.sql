@@ -22,18 +22,8 @@ stages_reached as (
 ),
 
 status_changes as (
-    -- The funnel statuses a person went through: a lead's Status, a contact's status field.
-    select
-        lead_id as person_id,
-        new_value
-    from {{ ref('stg_salesforce__lead_field_changes') }}
-    where field_name = 'Status' and {{ to_refresh('lead_id', 'int_people__changed', 'person_id') }}
-    union all
-    select
-        contact_id as person_id,
-        new_value
-    from {{ ref('stg_salesforce__contact_field_changes') }}
-    where field_name = '{{ var("contact_status_field") }}'
+    select * from {{ ref('int_people__status_changes') }}
+    where {{ to_refresh('person_id', 'int_people__changed') }}
 ),
 
 stage_map as (
@@ -72,7 +62,7 @@ recycles as (
         status_changes.person_id,
         count(*) as recycle_count
     from status_changes
-    inner join stage_map on status_changes.new_value = stage_map.lead_status
+    inner join stage_map on status_changes.funnel_status = stage_map.lead_status
     where stage_map.funnel_stage = 'Recycled'
     group by status_changes.person_id
 ),

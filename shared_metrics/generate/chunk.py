@@ -315,7 +315,7 @@ def contact_rows(lead: dict, opps: dict, funnel: ContactFunnel, ids: ChunkIds) -
     }
 
 
-def contact_history_rows(world: World, funnel: ContactFunnel, opps: dict, ids: ChunkIds) -> dict:
+def contact_history_rows(funnel: ContactFunnel, opps: dict, ids: ChunkIds) -> dict:
     """The contacts' status changes, as Salesforce's field history records them (by the contact's owner)."""
     status = funnel.status
     n = len(status["contact"])
@@ -531,7 +531,7 @@ def generate_chunk(world: World, chunk: int, n_leads: int, landing_dir: Path) ->
     )
     tables["campaign_member"] = campaign_member_rows(leads, members, contact_responses, funnel, ids)
     tables["task"] = appended(tables["task"], contact_task_rows(funnel, opps, ids))
-    tables["contact_history"] = contact_history_rows(world, funnel, opps, ids)
+    tables["contact_history"] = contact_history_rows(funnel, opps, ids)
     stats = {}
     for offset, (name, columns) in enumerate(tables.items()):
         landed, stats[name] = land(name, pa.table(columns), rng, junk_id_start(chunk) + offset * 10_000_000)

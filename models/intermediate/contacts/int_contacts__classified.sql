@@ -22,8 +22,8 @@ responses as (
 ),
 
 status_changes as (
-    select * from {{ ref('stg_salesforce__contact_field_changes') }}
-    where field_name = '{{ var("contact_status_field") }}'
+    -- Lead and contact ids never share a key prefix: joined to contacts, these are the contacts' own.
+    select * from {{ ref('int_people__status_changes') }}
 ),
 
 opportunities as (
@@ -73,13 +73,13 @@ first_responses as (
 
 statuses as (
     select
-        contact_id,
-        new_value as contact_status,
+        person_id as contact_id,
+        funnel_status as contact_status,
         changed_at,
         row_number() over (
-            partition by contact_id order by changed_at desc, contact_field_change_id desc
+            partition by person_id order by changed_at desc, status_change_id desc
         ) as recency,
-        min(changed_at) over (partition by contact_id) as first_status_at
+        min(changed_at) over (partition by person_id) as first_status_at
     from status_changes
 ),
 

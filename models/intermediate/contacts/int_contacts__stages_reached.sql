@@ -6,9 +6,8 @@ contacts as (
 
 status_changes as (
     select status_changes.*
-    from {{ ref('stg_salesforce__contact_field_changes') }} as status_changes
-    inner join contacts on status_changes.contact_id = contacts.contact_id
-    where status_changes.field_name = '{{ var("contact_status_field") }}'
+    from {{ ref('int_people__status_changes') }} as status_changes
+    inner join contacts on status_changes.person_id = contacts.contact_id
 ),
 
 stage_map as (
@@ -39,11 +38,11 @@ stage_entries as (
     union all
     -- Reaching Opportunity takes an opportunity: a status mapped to it counts as qualified (SQL).
     select
-        status_changes.contact_id,
+        status_changes.person_id as contact_id,
         status_changes.changed_at as entered_at,
         case when stages.stage_order > 4 then 4 else stages.stage_order end as stage_order
     from status_changes
-    inner join stage_map on status_changes.new_value = stage_map.lead_status
+    inner join stage_map on status_changes.funnel_status = stage_map.lead_status
     inner join stages on stage_map.funnel_stage = stages.funnel_stage
     union all
     select

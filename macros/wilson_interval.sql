@@ -5,7 +5,7 @@
     0 and the rate (lower) or the rate and 1 (upper), against floating-point rounding at 0 and n successes.
 -#}
 {% macro wilson_bound(successes, trials, side) -%}
-    {%- set z = 1.959963984540054 -%}
+    {%- set z = z_95() | trim | float -%}
     {%- set k = 'cast(' ~ successes ~ ' as ' ~ type_double() ~ ')' -%}
     {%- set n = 'cast(' ~ trials ~ ' as ' ~ type_double() ~ ')' -%}
     {%- set bound -%}
@@ -21,4 +21,20 @@
             least(1.0, greatest({{ k }} / {{ n }}, {{ bound }}))
             {%- endif %}
     end
+{%- endmacro %}
+
+
+{#- The standard normal quantile of a two-sided 95 % interval. -#}
+{% macro z_95() -%}
+    1.959963984540054
+{%- endmacro %}
+
+{#-
+    A rate and its 95 % Wilson interval as three columns: `name`, `name`_lower and `name`_upper. Null without
+    trials.
+-#}
+{% macro rate_with_interval(successes, trials, name) -%}
+    {{ ratio(successes, trials) }} as {{ name }},
+    {{ wilson_bound(successes, trials, 'lower') }} as {{ name }}_lower,
+    {{ wilson_bound(successes, trials, 'upper') }} as {{ name }}_upper
 {%- endmacro %}

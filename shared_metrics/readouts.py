@@ -470,6 +470,20 @@ def response_time_histogram(read: Reader, where: Slice) -> pd.DataFrame:
     )
 
 
+def response_time_effect(read: Reader) -> pd.DataFrame:
+    """What a first touch within the target is worth for MQL to SQL: raw and like-with-like, with intervals
+    (over all scored leads: the strata need the whole warehouse, so the slice does not apply)."""
+    return read(
+        """select 'raw' as estimate, raw_difference as difference, raw_difference_lower as difference_lower,
+                raw_difference_upper as difference_upper, mql_count, is_too_few
+            from metrics.response_time_effect where outcome_stage = 'SQL'
+            union all
+            select 'adjusted', adjusted_difference, adjusted_difference_lower, adjusted_difference_upper,
+                compared_mql_count, is_too_few
+            from metrics.response_time_effect where outcome_stage = 'SQL'"""
+    )
+
+
 # --- Pipeline -----------------------------------------------------------------------------------------------
 
 
@@ -494,12 +508,14 @@ def influenced_pipeline_by_month(read: Reader, where: Slice) -> pd.DataFrame:
 
 def win_rates(read: Reader, where: Slice) -> pd.DataFrame:
     sql, parameters = where.where("created_month")
-    return read(
+    frame = read(
         f"""select lead_source, sourced_by, sum(won_count) / nullif(sum(closed_count), 0) as win_rate,
-                   sum(closed_count) as closed_opportunities, sum(won_amount) as won_amount
+                   sum(won_count) as won_opportunities, sum(closed_count) as closed_opportunities,
+                   sum(won_amount) as won_amount
             from metrics.pipeline_by_source where {sql} group by all order by 3 desc""",
         parameters,
     )
+    return with_interval(frame, "won_opportunities", "closed_opportunities", "win_rate")
 
 
 # --- Pipeline over time -------------------------------------------------------------------------------------

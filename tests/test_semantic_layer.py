@@ -341,3 +341,21 @@ def test_conversion_intervals_read_the_same_through_the_semantic_layer(mf_query,
     expected = counts.assign(mql_to_sql_rate_lower=lower, mql_to_sql_rate_upper=upper)
     for bound in ("mql_to_sql_rate_lower", "mql_to_sql_rate_upper"):
         assert_same(by_key(semantic, "metric_time__month", bound), by_key(expected, "cohort_month", bound))
+
+
+def test_sla_interval_bounds_read_the_same_as_the_sla_mart(mf_query, warehouse) -> None:
+    """First-touch compliance by team with its 95 % interval: MetricFlow's derived bounds equal the Wilson
+    interval of the SLA mart's summed counts (the readers' formula, held equal to the marts' macro)."""
+    bounds = "sales_sla_first_touch_compliance_lower,sales_sla_first_touch_compliance_upper"
+    semantic = mf_query(bounds, "mql__team")
+    counts = warehouse.execute(
+        """select owner_team_name as team, sum(first_touch_met_count) as met,
+                  sum(first_touch_met_count + first_touch_missed_count) as decided
+           from metrics.sales_sla_compliance group by 1 having decided > 0"""
+    ).df()
+    lower, upper = wilson_interval(counts["met"], counts["decided"])
+    expected = counts.assign(
+        sales_sla_first_touch_compliance_lower=lower, sales_sla_first_touch_compliance_upper=upper
+    )
+    for bound in bounds.split(","):
+        assert_same(by_key(semantic, "mql__team", bound), by_key(expected, "team", bound))

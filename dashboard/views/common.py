@@ -21,6 +21,14 @@ def as_percent(figure):
     return figure.update_yaxes(tickformat=".0%")
 
 
+def with_error_bars(frame, value: str):
+    """The distances from `value` to its interval's bounds (`value`_lower, `value`_upper), as plotly's
+    error_y="above" and error_y_minus="below" draw them."""
+    return frame.assign(
+        above=frame[f"{value}_upper"] - frame[value], below=frame[value] - frame[f"{value}_lower"]
+    )
+
+
 def rate_heatmap(grid, title: str, rows: str):
     """A 0-1 rate by row and week of MQL, red to green."""
     return px.imshow(

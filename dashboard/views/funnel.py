@@ -4,7 +4,7 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard.data import help_for, read
-from dashboard.views.common import SOURCED_BY_COLORS, as_percent
+from dashboard.views.common import SOURCED_BY_COLORS, as_percent, with_error_bars
 from shared_metrics import readouts
 
 
@@ -88,10 +88,7 @@ def render(where: readouts.Slice) -> None:
         width="stretch",
     )
     breakdown = st.radio("Break down by", list(readouts.FUNNEL_BREAKDOWNS), horizontal=True)
-    by_breakdown = readouts.conversion_by(read, where, breakdown).assign(
-        above=lambda frame: frame["conversion_rate_upper"] - frame["conversion_rate"],
-        below=lambda frame: frame["conversion_rate"] - frame["conversion_rate_lower"],
-    )
+    by_breakdown = with_error_bars(readouts.conversion_by(read, where, breakdown), "conversion_rate")
     chart = px.line if breakdown == "Cohort month" else px.bar
     st.plotly_chart(
         as_percent(

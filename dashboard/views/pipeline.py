@@ -4,7 +4,7 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard.data import help_for, read
-from dashboard.views.common import SOURCED_BY_COLORS, as_percent
+from dashboard.views.common import SOURCED_BY_COLORS, as_percent, with_error_bars
 from shared_metrics import readouts
 
 
@@ -38,17 +38,25 @@ def render(where: readouts.Slice) -> None:
     st.plotly_chart(figure, width="stretch")
     st.caption(help_for("pipeline_by_source", "sourced_by", "Who sourced the lead."))
     st.caption(help_for("pipeline_by_source", "marketing_influenced_pipeline_amount", "Influence overlaps."))
-    rates = readouts.win_rates(read, where)
+    rates = with_error_bars(readouts.win_rates(read, where), "win_rate")
     st.plotly_chart(
         as_percent(
             px.bar(
                 rates,
                 x="lead_source",
                 y="win_rate",
+                error_y="above",
+                error_y_minus="below",
                 color="sourced_by",
                 color_discrete_map=SOURCED_BY_COLORS,
-                title="Win rate by lead source",
-                hover_data=["closed_opportunities", "won_amount"],
+                title="Win rate by lead source, with 95 % intervals",
+                hover_data={
+                    "closed_opportunities": True,
+                    "won_amount": True,
+                    "is_too_few": True,
+                    "above": False,
+                    "below": False,
+                },
                 labels={"lead_source": "lead source", "win_rate": "win rate", "sourced_by": "sourced by"},
             )
         ),

@@ -4,8 +4,38 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard.data import help_for, read
-from dashboard.views.common import as_percent, rate_heatmap
+from dashboard.views.common import as_percent, rate_heatmap, with_error_bars
 from shared_metrics import readouts
+
+
+def _speed_to_lead() -> None:
+    """The raw gap between MQLs answered within the target and later, next to the like-with-like one."""
+    effect = readouts.response_time_effect(read)
+    if effect.empty:
+        return
+    effect = with_error_bars(effect, "difference")
+    st.plotly_chart(
+        as_percent(
+            px.bar(
+                effect,
+                x="estimate",
+                y="difference",
+                error_y="above",
+                error_y_minus="below",
+                title="What a first touch within the target is worth: MQL to SQL gained (95 % interval)",
+                labels={"estimate": "", "difference": "MQL to SQL, within target minus later"},
+            )
+        ),
+        width="stretch",
+    )
+    st.caption(
+        help_for(
+            "response_time_effect",
+            "adjusted_difference",
+            "Adjusted: MQLs compared with alike ones (score band, source, segment, owner).",
+        )
+        + " Over all scored leads; the sidebar's filters do not apply."
+    )
 
 
 def render(where: readouts.Slice) -> None:
@@ -67,6 +97,7 @@ def render(where: readouts.Slice) -> None:
         ),
         width="stretch",
     )
+    _speed_to_lead()
     st.plotly_chart(
         as_percent(
             px.line(

@@ -22,9 +22,9 @@ rated as (
     select
         *,
         score_band_floor + {{ var('lead_score_band_width') }} - 1 as score_band_ceiling,
-        {{ ratio('sql_count', 'lead_count') }} as sql_rate,
-        {{ ratio('opportunity_count', 'lead_count') }} as opportunity_rate,
-        {{ ratio('won_count', 'lead_count') }} as won_rate,
+        {{ rate_with_interval('sql_count', 'lead_count', 'sql_rate') }},
+        {{ rate_with_interval('opportunity_count', 'lead_count', 'opportunity_rate') }},
+        {{ rate_with_interval('won_count', 'lead_count', 'won_rate') }},
         score_band_floor >= {{ var('mql_score_threshold') }} as is_at_or_above_threshold,
         -- The bands either side of the threshold: the one holding it, and the one just below.
         {{ var('mql_score_threshold') }} between score_band_floor
@@ -45,8 +45,14 @@ final as (
         opportunity_count,
         won_count,
         sql_rate,
+        sql_rate_lower,
+        sql_rate_upper,
         opportunity_rate,
+        opportunity_rate_lower,
+        opportunity_rate_upper,
         won_rate,
+        won_rate_lower,
+        won_rate_upper,
         is_at_or_above_threshold,
         is_band_just_above_threshold,
         is_band_just_below_threshold,

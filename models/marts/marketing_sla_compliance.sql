@@ -73,14 +73,8 @@ final as (
         coalesce(handovers.marketing_sourced_dispositioned_mql_count, 0)
             as marketing_sourced_dispositioned_mql_count,
         coalesce(handovers.marketing_sourced_accepted_mql_count, 0) as marketing_sourced_accepted_mql_count,
-        {{ ratio('handovers.marketing_sourced_accepted_mql_count',
-                 'handovers.marketing_sourced_dispositioned_mql_count') }} as sales_acceptance_rate,
-        {{ wilson_bound('handovers.marketing_sourced_accepted_mql_count',
-                        'handovers.marketing_sourced_dispositioned_mql_count', 'lower') }}
-            as sales_acceptance_rate_lower,
-        {{ wilson_bound('handovers.marketing_sourced_accepted_mql_count',
-                        'handovers.marketing_sourced_dispositioned_mql_count', 'upper') }}
-            as sales_acceptance_rate_upper,
+        {{ rate_with_interval('handovers.marketing_sourced_accepted_mql_count',
+                              'handovers.marketing_sourced_dispositioned_mql_count', 'sales_acceptance_rate') }},
         coalesce(sourced_pipeline.sourced_opportunities, 0) as marketing_sourced_opportunity_count,
         coalesce(sourced_pipeline.sourced_pipeline_amount, 0) as marketing_sourced_pipeline_amount,
         cast(targets.monthly_sourced_pipeline_target_amount as {{ type_double() }})

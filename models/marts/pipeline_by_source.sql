@@ -28,7 +28,7 @@ final as (
         {{ count_where('is_closed') }} as closed_count,
         {{ count_where('is_won') }} as won_count,
         coalesce(sum(case when is_won then opportunity_amount end), 0) as won_amount,
-        {{ ratio(count_where('is_won'), count_where('is_closed')) }} as win_rate,
+        {{ rate_with_interval(count_where('is_won'), count_where('is_closed'), 'win_rate') }},
         cast(avg(sales_cycle_days) as {{ type_double() }}) as average_sales_cycle_days,
         {{ count_where('is_marketing_influenced') }} as marketing_influenced_count,
         coalesce(sum(case when is_marketing_influenced then opportunity_amount end), 0)

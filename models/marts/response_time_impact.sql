@@ -38,9 +38,10 @@ final as (
         sourced_by,
         count(*) as mql_count,
         {{ count_where('reached_sql') }} as sql_count,
-        {{ ratio(count_where('reached_sql'), 'count(*)') }} as mql_to_sql_rate,
+        {{ rate_with_interval(count_where('reached_sql'), 'count(*)', 'mql_to_sql_rate') }},
         {{ count_where('reached_won') }} as won_count,
-        {{ ratio(count_where('reached_won'), 'count(*)') }} as mql_to_won_rate
+        {{ rate_with_interval(count_where('reached_won'), 'count(*)', 'mql_to_won_rate') }},
+        count(*) < {{ var('min_rate_count') }} as is_too_few
     from matured
     group by response_time_bucket, segment, sourced_by
 )

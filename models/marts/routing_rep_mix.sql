@@ -77,7 +77,7 @@ final as (
         per_rep.lead_score_square_sum,
         cast(per_rep.sql_count as {{ dbt.type_bigint() }}) as sql_count,
         per_rep.expected_sql_count,
-        {{ ratio('per_rep.sql_count', 'per_rep.routed_lead_count') }} as raw_sql_rate,
+        {{ rate_with_interval('per_rep.sql_count', 'per_rep.routed_lead_count', 'raw_sql_rate') }},
         per_rep.expected_sql_count / per_rep.routed_lead_count as expected_sql_rate,
         -- Indirect standardisation: the rep's observed-to-expected ratio times the quarter's rate.
         {{ ratio('per_rep.sql_count', 'per_rep.expected_sql_count') }}

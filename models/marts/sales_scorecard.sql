@@ -221,17 +221,18 @@ final as (
         cast(figures.won_amount as {{ dbt.type_numeric() }}) as won_amount,
         cast(figures.open_due_amount as {{ dbt.type_numeric() }}) as open_due_amount,
         cast(figures.bookings_quota_amount as {{ dbt.type_numeric() }}) as bookings_quota_amount,
-        {{ ratio('figures.won_count', 'figures.closed_count') }} as win_rate,
+        {{ rate_with_interval('figures.won_count', 'figures.closed_count', 'win_rate') }},
         {{ ratio('figures.won_cycle_days', 'figures.won_count') }} as average_won_cycle_days,
         {{ ratio('figures.won_amount', 'figures.bookings_quota_amount') }} as quota_attainment,
         -- Open pipeline due this quarter ÷ the quota still to win; null once the quota is met.
         {{ ratio('figures.open_due_amount', 'figures.bookings_quota_amount - figures.won_amount') }}
         * case when figures.bookings_quota_amount > figures.won_amount then 1 end as pipeline_coverage,
-        {{ ratio('figures.first_touch_met_count',
-                 'figures.first_touch_met_count + figures.first_touch_missed_count') }}
-            as first_touch_within_target_rate,
-        {{ ratio('figures.enough_attempts_count',
-                 'figures.enough_attempts_count + figures.attempts_missed_count') }} as enough_attempts_rate
+        {{ rate_with_interval('figures.first_touch_met_count',
+                              'figures.first_touch_met_count + figures.first_touch_missed_count',
+                              'first_touch_within_target_rate') }},
+        {{ rate_with_interval('figures.enough_attempts_count',
+                              'figures.enough_attempts_count + figures.attempts_missed_count',
+                              'enough_attempts_rate') }}
     from figures
     inner join users on figures.user_id = users.user_id
     left join managers on figures.user_id = managers.user_id

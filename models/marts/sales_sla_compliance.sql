@@ -16,24 +16,13 @@ final as (
         {{ count_where("first_touch_sla_status = 'met'") }} as first_touch_met_count,
         {{ count_where("first_touch_sla_status = 'missed'") }} as first_touch_missed_count,
         {{ count_where("first_touch_sla_status = 'pending'") }} as first_touch_pending_count,
-        {{ ratio(count_where("first_touch_sla_status = 'met'"), count_where("first_touch_sla_status <> 'pending'")) }}
-            as first_touch_within_target_rate,
-        {{ wilson_bound(count_where("first_touch_sla_status = 'met'"),
-                        count_where("first_touch_sla_status <> 'pending'"), 'lower') }}
-            as first_touch_within_target_rate_lower,
-        {{ wilson_bound(count_where("first_touch_sla_status = 'met'"),
-                        count_where("first_touch_sla_status <> 'pending'"), 'upper') }}
-            as first_touch_within_target_rate_upper,
+        {{ rate_with_interval(count_where("first_touch_sla_status = 'met'"),
+                              count_where("first_touch_sla_status <> 'pending'"),
+                              'first_touch_within_target_rate') }},
         {{ count_where("attempts_sla_status = 'met'") }} as enough_attempts_count,
         {{ count_where("attempts_sla_status = 'pending'") }} as attempts_pending_count,
-        {{ ratio(count_where("attempts_sla_status = 'met'"), count_where("attempts_sla_status <> 'pending'")) }}
-            as enough_attempts_rate,
-        {{ wilson_bound(count_where("attempts_sla_status = 'met'"),
-                        count_where("attempts_sla_status <> 'pending'"), 'lower') }}
-            as enough_attempts_rate_lower,
-        {{ wilson_bound(count_where("attempts_sla_status = 'met'"),
-                        count_where("attempts_sla_status <> 'pending'"), 'upper') }}
-            as enough_attempts_rate_upper,
+        {{ rate_with_interval(count_where("attempts_sla_status = 'met'"),
+                              count_where("attempts_sla_status <> 'pending'"), 'enough_attempts_rate') }},
         {{ percentile('business_minutes_to_first_touch', 0.5) }} as median_business_minutes_to_first_touch,
         {{ count_where('is_never_touched') }} as never_touched_count
     from sla_by_lead

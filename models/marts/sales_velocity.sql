@@ -64,7 +64,7 @@ final as (
         coalesce(closed.won_count, 0) as won_count,
         coalesce(closed.won_amount, 0) as won_amount,
         coalesce(closed.won_cycle_days, 0) as won_cycle_days,
-        {{ ratio('closed.won_count', 'closed.closed_count') }} as win_rate,
+        {{ rate_with_interval('closed.won_count', 'closed.closed_count', 'win_rate') }},
         {{ ratio('closed.won_amount', 'closed.won_count') }} as average_won_amount,
         {{ ratio('closed.won_cycle_days', 'closed.won_count') }} as average_won_cycle_days,
         -- Opportunities × win rate × average deal ÷ cycle length: the won revenue per day the quarter's flow

@@ -8,6 +8,7 @@ from shared_metrics.business_time import DAY
 from shared_metrics.generate import parameters as P
 from shared_metrics.generate.funnel import NO_TIME, Leads
 from shared_metrics.generate.reference import TERRITORIES, World
+from shared_metrics.generate.speed_to_lead import SpeedToLead, p_fast_given_outcome, p_never_given_outcome
 
 TOUCH_TYPES = list(P.TOUCH_TYPE_SHARE)
 MEETING = TOUCH_TYPES.index("Meeting")
@@ -45,8 +46,11 @@ def business_seconds_until(world: World, territory: np.ndarray, start: np.ndarra
     return out
 
 
-def draw_touches(world: World, rng: np.random.Generator, leads: Leads) -> tuple[dict, dict]:
-    """Completed touches and open tasks; returns the touches and the per-rep planted SLA expectations."""
+def draw_touches(
+    world: World, rng: np.random.Generator, leads: Leads, speed: SpeedToLead
+) -> tuple[dict, dict]:
+    """Completed touches and open tasks; returns the touches and the per-rep planted SLA expectations. How
+    fast the first touch comes follows the planted speed-to-lead (speed_to_lead.py), given each outcome."""
     reps = world.reps
     t_mql = leads.reached_at[:, 0]
     mql = np.flatnonzero(t_mql != NO_TIME)
@@ -54,9 +58,10 @@ def draw_touches(world: World, rng: np.random.Generator, leads: Leads) -> tuple[
     territory = reps.territory[rep]
     day_length = workday_seconds(world, territory)
     m = len(mql)
-    p_never = np.where(leads.last_stage[mql] == 1, reps.p_never_touched[rep], 0.0)
+    p_never = p_never_given_outcome(speed, leads.last_stage)[mql]
     never = rng.random(m) < p_never
-    fast = rng.random(m) < reps.p_fast_first_touch[rep]
+    p_fast = p_fast_given_outcome(speed, leads.p_next[:, 2], leads.last_stage)[mql]
+    fast = rng.random(m) < p_fast
     target = P.SLA_FIRST_TOUCH_TARGET_MINUTES * 60
     first = np.where(fast, rng.integers(60, target + 1, m), rng.integers(target + 60, 3 * day_length))
     enough = rng.random(m) < reps.p_enough_attempts[rep]
@@ -126,7 +131,7 @@ def draw_touches(world: World, rng: np.random.Generator, leads: Leads) -> tuple[
         "mqls": np.bincount(rep[settled], minlength=n_reps),
         "expected_first_touch_within_target": np.bincount(
             rep[settled],
-            weights=(touched_probability * reps.p_fast_first_touch[rep])[settled],
+            weights=(touched_probability * p_fast)[settled],
             minlength=n_reps,
         ),
         "expected_enough_attempts": np.bincount(

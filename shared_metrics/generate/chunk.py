@@ -28,6 +28,8 @@ from shared_metrics.generate.matching import AccountMatches, plant_account_match
 from shared_metrics.generate.opportunities import FORECAST_CATEGORY, STAGE_PROBABILITY, draw_opportunities
 from shared_metrics.generate.reference import World, other_rep_of_group
 from shared_metrics.generate.routing import Routing, draw_routing, owner_changes, owner_ids, routing_sums
+from shared_metrics.generate.scoring import planted_scores
+from shared_metrics.generate.speed_to_lead import plant_speed_to_lead
 from shared_metrics.generate.text import INDUSTRIES, LAST_NAMES, join, pick, sf_ids
 from shared_metrics.generate.truth import chunk_sums, lead_propensity_rows
 
@@ -504,8 +506,10 @@ def generate_chunk(world: World, chunk: int, n_leads: int, landing_dir: Path) ->
     drawn["lead"]["owner_id"] = owner_ids(world, leads, routing)
     changes = owner_changes(world, leads, routing)  # landed in lead_history below
     np.maximum.at(drawn["lead"]["system_modstamp"], changes["lead_index"], changes["created_date"])
-    touches, rep_expectations = draw_touches(world, rng, leads)
     members = draw_lead_members(world, rng, leads)
+    score = planted_scores(leads, members)
+    speed = plant_speed_to_lead(world.reps, leads.owner, score, leads.source, leads.p_next)
+    touches, rep_expectations = draw_touches(world, rng, leads, speed)
     opps = draw_opportunities(world, rng, leads, base)
     ids = chunk_ids(world, leads, opps, base)
     funnel = plan_contact_funnel(world, np.random.default_rng([world.seed, chunk, 5]), opps, leads.is_deleted)
@@ -542,7 +546,7 @@ def generate_chunk(world: World, chunk: int, n_leads: int, landing_dir: Path) ->
         "routing_sums": routing_sums(world, leads, routing),
         "account_matches": account_match_rows(leads, matches, routing, opps, ids),
         "contact_person_sums": contact_person_truth(funnel, contact_responses["contact"]),
-        "lead_propensities": lead_propensity_rows(leads),
+        "lead_propensities": lead_propensity_rows(leads, speed),
         **chunk_sums(world, leads, members, opps),
     }
 

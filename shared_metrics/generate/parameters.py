@@ -135,6 +135,24 @@ SLA_ATTEMPT_WINDOW_BUSINESS_DAYS = 5
 REP_FAST_FIRST_TOUCH_RANGE = (0.35, 0.95)  # per rep: P(first touch within target | touched)
 REP_NEVER_TOUCH_RANGE = (0.02, 0.20)  # per rep: P(never touched | lead not accepted)
 REP_ENOUGH_ATTEMPTS_RANGE = (0.30, 0.90)  # per rep: P(>= K attempts within the window | touched)
+# Speed-to-lead, planted causally (generate/speed_to_lead.py). A first touch within the target multiplies the
+# odds of SAL -> SQL by this ratio; each lead's SQL rate over all touch speeds stays its planted p_next.
+SPEED_TO_LEAD_SQL_ODDS_RATIO = 2.0
+# Confounding: reps answer high-score leads and some sources first. Log-odds of a first touch within target
+# added to the rep's own (REP_FAST_FIRST_TOUCH_RANGE, for a lead of score SPEED_TO_LEAD_REFERENCE_SCORE).
+SPEED_TO_LEAD_REFERENCE_SCORE = 40
+FAST_TOUCH_LOG_ODDS_PER_SCORE_POINT = 0.05
+FAST_TOUCH_LOG_ODDS_BY_SOURCE = {
+    "Web": 0.0,
+    "Paid Search": -0.5,
+    "Webinar": 0.3,
+    "Event": 0.6,
+    "Content Syndication": -1.0,
+    "Email": -0.3,
+    "Outbound Prospecting": 0.0,
+    "Partner": 0.6,
+    "Referral": 1.0,
+}
 TOUCH_TYPE_SHARE = {"Call": 0.50, "Email": 0.35, "Meeting": 0.15}
 OPEN_TASK_RATE = 0.08  # planned, not yet completed tasks per post-MQL touch: never count as touches
 # Touches a teammate of the owner makes (same segment and territory): they count for the lead's SLA like the

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import numpy as np
 
+from shared_metrics.generate import parameters as P
+from shared_metrics.generate.funnel import Leads
+from shared_metrics.generate.text import TITLES
 from shared_metrics.settings import SEEDS_DIR
 
 
@@ -33,3 +36,17 @@ def lead_scores(attributes: dict[str, tuple[list[str], np.ndarray]], responses: 
         labels, index = values[lead_attribute]
         score += np.array([points.get(label, 0) for label in labels], dtype=np.int64)[index]
     return score
+
+
+def planted_scores(leads: Leads, members: dict[str, np.ndarray]) -> np.ndarray:
+    """Each lead's score as the models compute it. Responses count up to MQL: the generator draws none
+    after it."""
+    responses = np.bincount(members["lead"][members["responded"]], minlength=len(leads))
+    return lead_scores(
+        {
+            "segment": (P.SEGMENTS, leads.segment),
+            "title": (TITLES, leads.title),
+            "lead_source": (P.LEAD_SOURCES, leads.source),
+        },
+        responses,
+    )

@@ -15,8 +15,9 @@ from shared_metrics.generate.defects import TableStats
 from shared_metrics.generate.funnel import DISPOSITIONS, NO_TIME, REACHED, Leads
 from shared_metrics.generate.opportunities import OPEN_STAGES
 from shared_metrics.generate.reference import CAMPAIGN_TYPES, NEVER, TERRITORIES, World
-from shared_metrics.generate.scoring import lead_scores
-from shared_metrics.generate.text import TITLES, sf_ids
+from shared_metrics.generate.scoring import planted_scores
+from shared_metrics.generate.speed_to_lead import SpeedToLead, p_fast_given_outcome, p_never_given_outcome
+from shared_metrics.generate.text import sf_ids
 
 TRUTH_FILE = "_truth.json"
 # One row per planted lead-to-account match (too many for the JSON at scale), beside it.
@@ -184,15 +185,7 @@ def _planted_campaign_sums(world: World, leads: Leads) -> dict:
 def _planted_score_sums(world: World, leads: Leads, members: dict[str, np.ndarray]) -> dict:
     """Per lead-score band (mature, non-deleted leads): leads and the sums of their planted probabilities of
     reaching SQL, Opportunity and Won. Responses count up to MQL: the generator draws none after it."""
-    responses = np.bincount(members["lead"][members["responded"]], minlength=len(leads))
-    score = lead_scores(
-        {
-            "segment": (P.SEGMENTS, leads.segment),
-            "title": (TITLES, leads.title),
-            "lead_source": (P.LEAD_SOURCES, leads.source),
-        },
-        responses,
-    )
+    score = planted_scores(leads, members)
     band = np.floor_divide(score, P.LEAD_SCORE_BAND_WIDTH) * P.LEAD_SCORE_BAND_WIDTH
     mature = (leads.created < world.mature_before) & ~leads.is_deleted
     reach = np.cumprod(leads.p_next, axis=1)  # P(reaching MQL, SAL, SQL, Opportunity, Won)
@@ -537,12 +530,20 @@ def _defect_counts(chunks: list[dict], reference: dict[str, TableStats]) -> dict
     }
 
 
-def lead_propensity_rows(leads: Leads) -> dict[str, np.ndarray]:
-    """A chunk's live leads with their planted probability of reaching each stage from the one before."""
+def lead_propensity_rows(leads: Leads, speed: SpeedToLead) -> dict[str, np.ndarray]:
+    """A chunk's live leads with their planted probability of reaching each stage from the one before, and the
+    speed-to-lead: an MQL's chance of SQL with a first touch within target or later, among MQLs sales touched,
+    and its chance of a first touch within target given what it was drawn to do."""
     live = ~leads.is_deleted
+    touched_and_fast = (1.0 - p_never_given_outcome(speed, leads.last_stage)) * p_fast_given_outcome(
+        speed, leads.p_next[:, 2], leads.last_stage
+    )
     return {
         "lead_id": leads.id.filter(pa.array(live)).to_numpy(zero_copy_only=False),
         **{f"p_{stage.lower()}": leads.p_next[live, k] for k, stage in enumerate(REACHED)},
+        "p_sql_if_touched_within_target": (speed.p_sal_if_touched * speed.p_sql_if_fast)[live],
+        "p_sql_if_touched_later": (speed.p_sal_if_touched * speed.p_sql_if_slow)[live],
+        "p_first_touch_within_target": touched_and_fast[live],
     }
 
 

@@ -17,10 +17,8 @@ from shared_metrics.report.content import (
     chart_height,
     chart_shapes,
 )
+from shared_metrics.system_packages import DEJAVU_FILES, DEJAVU_FOLDER
 
-# A Unicode TrueType font (the pack writes →, ÷, – and ≥); Debian's package fonts-dejavu-core has it.
-FONT_FOLDERS = [Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu")]
-FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 FONT = "DejaVu"
 HEADING_COLOUR = (31, 78, 121)
 HEADER_FILL = (232, 238, 245)
@@ -35,13 +33,14 @@ class MissingFontError(RuntimeError):
 
 
 def font_folder() -> Path:
-    for folder in FONT_FOLDERS:
-        if all((folder / name).is_file() for name in FONT_FILES.values()):
-            return folder
+    """The folder of the PDF's Unicode font (the pack writes →, ÷ and –, which the PDF core fonts lack)."""
+    folder = Path(DEJAVU_FOLDER)
+    if all((folder / name).is_file() for name in DEJAVU_FILES.values()):
+        return folder
     raise MissingFontError(
-        f"The PDF pack needs the DejaVu Sans fonts ({', '.join(FONT_FILES.values())}) in one of "
-        f"{', '.join(map(str, FONT_FOLDERS))}: install them with `apt-get install fonts-dejavu-core` "
-        "(or `python3 -m shared_metrics.system_packages fonts` as root)."
+        f"The PDF pack needs the DejaVu Sans fonts ({', '.join(DEJAVU_FILES.values())}) in {folder}: install "
+        "them with `apt-get install fonts-dejavu-core` (or, as root, "
+        "`python3 -m shared_metrics.system_packages fonts`)."
     )
 
 
@@ -50,7 +49,7 @@ class PackPDF(FPDF):
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.pack_title = title
         folder = font_folder()
-        for style, name in FONT_FILES.items():
+        for style, name in DEJAVU_FILES.items():
             self.add_font(FONT, style, str(folder / name))
         self.set_margins(15, 15, 15)
         self.set_auto_page_break(True, margin=15)

@@ -108,8 +108,10 @@ def _paragraph(pdf: PackPDF, paragraph: Paragraph) -> None:
 
 
 def _column_widths(pdf: PackPDF, table: Table) -> list[float]:
-    """Millimetres: each column as wide as its widest cell or its heading's longest word (at most 60 % of
-    the page, so long text wraps), then all scaled to the page width."""
+    """Millimetres: each column as wide as its widest cell or its heading's longest word (at most 60 % of the
+    page: longer text wraps). When that is wider than the page, the text columns give way (they wrap) and
+    figure columns keep their width (a number never breaks); only when figures alone are too wide are all
+    scaled."""
     natural = []
     for index, column in enumerate(table.columns):
         pdf.set_font(FONT, "B", TABLE_FONT_SIZE)
@@ -117,7 +119,12 @@ def _column_widths(pdf: PackPDF, table: Table) -> list[float]:
         pdf.set_font(FONT, "", TABLE_FONT_SIZE)
         cells = max((pdf.get_string_width(row[index]) for row in table.rows), default=0.0)
         natural.append(min(max(heading, cells) + 2 * CELL_PADDING + 1, 0.6 * pdf.epw))
-    return [width * pdf.epw / sum(natural) for width in natural]
+    labels, figures = natural[: table.label_columns], natural[table.label_columns :]
+    room = pdf.epw - sum(figures)
+    if sum(natural) > pdf.epw and room > 15 * len(labels):
+        labels = [width * room / sum(labels) for width in labels]
+    widths = labels + figures
+    return [width * pdf.epw / sum(widths) for width in widths]
 
 
 def _table(pdf: PackPDF, table: Table) -> None:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from shared_metrics import readouts
 from shared_metrics.readouts import Reader, Slice
-from shared_metrics.report.changes import FALSE_DISCOVERY_RATE, notable_changes
+from shared_metrics.report.changes import COMPARISON_COLUMNS, FALSE_DISCOVERY_RATE, notable_changes
 from shared_metrics.report.content import (
     MISSING,
     Bar,
@@ -32,7 +32,10 @@ from shared_metrics.stats import MIN_RATE_COUNT
 BASELINE_WEEKS = 8
 MARKETING_MONTHS_SHOWN = 6
 PIPELINE_MONTHS_SHOWN = 3
-ACCEPTANCE_BASELINE_MONTHS = 3
+# Notable changes compare an SLA in its newest week with nothing pending, at most this many weeks before the
+# pack's: a week still pending is biased (met attempts are decided early, missed ones only when the window
+# closes), so its rate would look like a change that is not there.
+SETTLING_WEEKS = 3
 FUNNEL_COHORT_MONTHS = 12
 RANKED_CAMPAIGNS = 5
 # One attribution model for the campaign ranking: W-shaped credits the first touch, the lead's creation and
@@ -135,7 +138,7 @@ def build_pack(read: Reader, week: ReportWeek | None = None) -> Pack:
         pipeline_section(read, week, clock),
         campaigns_section(read),
         feedback_section(read, week, clock),
-        changes_section(read, week, clock),
+        changes_section(read, week),
     ]
     concepts = list(dict.fromkeys(concept for section in sections for concept in section.definitions))
     sections.append(definitions_section(read, concepts))
@@ -165,6 +168,12 @@ def too_few(flag) -> str:
     return f"too few (< {MIN_RATE_COUNT})" if bool(flag) else ""
 
 
+def rate_cells(row, rate: str, flag: str = "is_too_few") -> tuple[str, str, str]:
+    """A readout row's rate, its 95 % interval (<rate>_lower, <rate>_upper) and its too-few flag, as cells."""
+    lower, upper = getattr(row, f"{rate}_lower"), getattr(row, f"{rate}_upper")
+    return percent(getattr(row, rate)), interval(lower, upper), too_few(getattr(row, flag))
+
+
 def met_of(met, decided) -> str:
     return f"{count(met)} / {count(decided)}"
 
@@ -180,9 +189,7 @@ def funnel_section(read: Reader, week: ReportWeek) -> Section:
             f"{row.from_stage}→{row.to_stage}",
             count(row.entered),
             count(row.converted),
-            percent(row.conversion_rate),
-            interval(row.conversion_rate_lower, row.conversion_rate_upper),
-            too_few(row.is_too_few),
+            *rate_cells(row, "conversion_rate"),
             (row.newest_mature_cohort or MISSING)[:7],
             count(row.maturing_cohorts),
         )
@@ -219,9 +226,11 @@ def funnel_section(read: Reader, week: ReportWeek) -> Section:
     return Section(FUNNEL, (table, chart), ("Person", "Cohort", "Reaching a stage", "Conversion A→B"))
 
 
-def _sla_weeks(read: Reader, week: ReportWeek, breakdown: str | None = None) -> pd.DataFrame:
-    """The weekly sales SLA of the pack's week and the BASELINE_WEEKS before it."""
-    weeks = [*week.weeks_before(BASELINE_WEEKS), week.start]
+def _sla_weeks(
+    read: Reader, week: ReportWeek, breakdown: str | None = None, weeks_before: int = BASELINE_WEEKS
+) -> pd.DataFrame:
+    """The weekly sales SLA of the pack's week and the ``weeks_before`` before it."""
+    weeks = [*week.weeks_before(weeks_before), week.start]
     first_month = weeks[0].replace(day=1)
     frame = readouts.sales_sla_by_week(
         read, Slice(first_month.isoformat(), week.end.replace(day=1).isoformat()), breakdown
@@ -318,7 +327,11 @@ def sales_sla_section(read: Reader, week: ReportWeek) -> Section:
             "first_touch_within_target_rate",
             "first_touch_is_too_few",
         ),
-        chart("Enough attempts, by MQL week", "enough_attempts_rate", "attempts_is_too_few"),
+        chart(
+            "Enough attempts, by MQL week (decided MQLs: the newest weeks' pending ones left out)",
+            "enough_attempts_rate",
+            "attempts_is_too_few",
+        ),
     )
     return Section(
         SALES_SLA,
@@ -327,12 +340,10 @@ def sales_sla_section(read: Reader, week: ReportWeek) -> Section:
     )
 
 
-def _marketing_months(
-    read: Reader, week: ReportWeek, months: int, segments: tuple[str, ...] = ()
-) -> pd.DataFrame:
+def _marketing_months(read: Reader, week: ReportWeek, months: int) -> pd.DataFrame:
     """The marketing SLA of the pack's month and the ``months`` - 1 before it."""
     first = add_months(week.month, 1 - months)
-    return readouts.marketing_sla_by_month(read, Slice(first.isoformat(), week.month.isoformat(), segments))
+    return readouts.marketing_sla_by_month(read, Slice(first.isoformat(), week.month.isoformat()))
 
 
 def marketing_sla_section(read: Reader, week: ReportWeek, clock: dt.datetime) -> Section:
@@ -345,9 +356,7 @@ def marketing_sla_section(read: Reader, week: ReportWeek, clock: dt.datetime) ->
             percent(row.mql_quota_attainment),
             count(row.all_mqls),
             met_of(row.accepted_mqls, row.dispositioned_mqls),
-            percent(row.sales_acceptance_rate),
-            interval(row.sales_acceptance_rate_lower, row.sales_acceptance_rate_upper),
-            too_few(row.is_too_few),
+            *rate_cells(row, "sales_acceptance_rate"),
         )
         for row in frame.itertuples()
     )
@@ -528,65 +537,61 @@ def feedback_section(read: Reader, week: ReportWeek, clock: dt.datetime) -> Sect
     return Section(FEEDBACK, (table,), ("Sales acceptance",))
 
 
-def _sla_comparisons(read: Reader, week: ReportWeek) -> list[dict]:
-    comparisons = []
-    for breakdown in (None, *readouts.SALES_SLA_BREAKDOWNS):
-        frame = _sla_weeks(read, week, breakdown)
-        current = frame[frame["mql_week"] == week.start].set_index("breakdown")
-        baseline = _pooled_sla(frame[frame["mql_week"] != week.start]).set_index("breakdown")
-        for figure, prefix in (
-            ("Sales SLA: first touch within target", "first_touch"),
-            ("Sales SLA: enough attempts", "attempts"),
-        ):
+SLA_FIGURES = {
+    "first_touch": "Sales SLA: first touch within target",
+    "attempts": "Sales SLA: enough attempts",
+}
+
+
+def _sla_comparisons(read: Reader, week: ReportWeek) -> tuple[list[dict], list[str]]:
+    """Each sales SLA, overall and per SALES_SLA_BREAKDOWNS, in its newest settled week against the
+    BASELINE_WEEKS before that week pooled; and the SLAs with no settled week to compare."""
+    frames = {
+        breakdown: _sla_weeks(read, week, breakdown, BASELINE_WEEKS + SETTLING_WEEKS)
+        for breakdown in (None, *readouts.SALES_SLA_BREAKDOWNS)
+    }
+    overall, earliest = frames[None], week.start - dt.timedelta(weeks=SETTLING_WEEKS)
+    comparisons, unsettled = [], []
+    for prefix, figure in SLA_FIGURES.items():
+        settled = overall[(overall[f"{prefix}_pending"] == 0) & (overall["mql_week"] >= earliest)]["mql_week"]
+        if settled.empty:
+            unsettled.append(figure)
+            continue
+        compared = ReportWeek(settled.max())
+        baseline_weeks = compared.weeks_before(BASELINE_WEEKS)
+        for breakdown, frame in frames.items():
+            current = frame[frame["mql_week"] == compared.start].set_index("breakdown")
+            baseline = _pooled_sla(frame[frame["mql_week"].isin(baseline_weeks)]).set_index("breakdown")
             for name in baseline.index:
                 now = current.loc[name] if name in current.index else None
                 comparisons.append(
                     {
                         "figure": figure,
                         "breakdown": f"{breakdown}: {name}" if breakdown else "All",
-                        "period": f"{week.label} vs previous {BASELINE_WEEKS} weeks",
+                        "period": f"{compared.label} vs previous {BASELINE_WEEKS} weeks",
                         "current_successes": 0 if now is None else now[f"{prefix}_met"],
                         "current_trials": 0 if now is None else now[f"{prefix}_decided"],
                         "baseline_successes": baseline.loc[name, f"{prefix}_met"],
                         "baseline_trials": baseline.loc[name, f"{prefix}_decided"],
                     }
                 )
-    return comparisons
+    return comparisons, unsettled
 
 
-def _acceptance_comparisons(read: Reader, week: ReportWeek, clock: dt.datetime) -> list[dict]:
-    segments = sorted(readouts.segment_and_territory_options(read)["segment"].dropna().unique())
-    comparisons = []
-    for segment in (None, *segments):
-        frame = _marketing_months(read, week, ACCEPTANCE_BASELINE_MONTHS + 1, (segment,) if segment else ())
-        frame["sla_month"] = pd.to_datetime(frame["sla_month"]).dt.date
-        current, baseline = frame[frame["sla_month"] == week.month], frame[frame["sla_month"] != week.month]
-        comparisons.append(
-            {
-                "figure": "Sales acceptance rate (marketing-sourced MQLs)",
-                "breakdown": f"Segment: {segment}" if segment else "All",
-                "period": f"{month_label(week.month, clock)} vs previous {ACCEPTANCE_BASELINE_MONTHS} months",
-                "current_successes": current["accepted_mqls"].sum(),
-                "current_trials": current["dispositioned_mqls"].sum(),
-                "baseline_successes": baseline["accepted_mqls"].sum(),
-                "baseline_trials": baseline["dispositioned_mqls"].sum(),
-            }
-        )
-    return comparisons
-
-
-def changes_section(read: Reader, week: ReportWeek, clock: dt.datetime) -> Section:
-    comparisons = pd.DataFrame([*_sla_comparisons(read, week), *_acceptance_comparisons(read, week, clock)])
-    tested = notable_changes(comparisons)
+def changes_section(read: Reader, week: ReportWeek) -> Section:
+    comparisons, unsettled = _sla_comparisons(read, week)
+    tested = notable_changes(pd.DataFrame(comparisons, columns=[*COMPARISON_COLUMNS, "period"]))
     significant = tested[tested["is_significant"]].sort_values("p_value")
     summary = Paragraph(
-        f"Each rate of the pack's week (sales SLAs, overall, per team and per segment, against the "
-        f"{BASELINE_WEEKS} weeks before pooled) and month (sales acceptance, against the "
-        f"{ACCEPTANCE_BASELINE_MONTHS} months before pooled) was compared with a two-proportion z-test; "
+        f"Each sales SLA rate, overall, per team and per segment, in its newest week with nothing pending "
+        f"(at most {SETTLING_WEEKS} weeks before this one: a week still pending would be biased) against the "
+        f"{BASELINE_WEEKS} weeks before it pooled, compared with a two-proportion z-test: "
         f"{int(tested['is_tested'].sum())} comparisons tested, {len(significant)} significant at a "
         f"{FALSE_DISCOVERY_RATE:.0%} false discovery rate (Benjamini–Hochberg); "
         f"{int((~tested['is_tested']).sum())} slices with fewer than {MIN_RATE_COUNT} decided in a period "
-        "were not tested." + ("" if len(significant) else " No rate changed by more than chance explains.")
+        "were not tested."
+        + "".join(f" {figure}: no settled week yet, not compared." for figure in unsettled)
+        + ("" if len(significant) else " No rate changed by more than chance explains.")
     )
     rows = tuple(
         (
@@ -618,7 +623,7 @@ def changes_section(read: Reader, week: ReportWeek, clock: dt.datetime) -> Secti
                 label_columns=3,
             ),
         )
-    return Section(CHANGES, blocks, ("Sales SLA: first touch", "Sales SLA: attempts", "Sales acceptance"))
+    return Section(CHANGES, blocks, ("Sales SLA: first touch", "Sales SLA: attempts"))
 
 
 def definitions_section(read: Reader, concepts: list[str]) -> Section:

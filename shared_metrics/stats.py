@@ -1,5 +1,7 @@
 """Uncertainty of the rates readers show: the 95 % Wilson score interval, the same formula as dbt macro
-wilson_bound (tests/test_uncertainty.py holds the two equal), for rates readers pool from a mart's counts."""
+wilson_bound (tests/test_uncertainty.py holds the two equal), for rates readers pool from a mart's counts; and
+whether a rate changed: a two-proportion z-test, with Benjamini–Hochberg over many (tests/test_weekly_pack.py
+checks both against hand-computed values)."""
 
 from __future__ import annotations
 

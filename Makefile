@@ -9,7 +9,7 @@ export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: docs-serve setup run refresh rollback dagster manifest summary generate test test-python \
-	lint lint-python lint-sql clean dashboard docs metrics bench engines system-packages check
+	lint lint-python lint-sql clean dashboard docs metrics bench engines system-packages check report
 
 setup: $(INSTALLED)
 
@@ -51,6 +51,13 @@ dashboard: setup
 
 summary: setup
 	$(BIN)/python -m shared_metrics.summary
+
+## make report [WEEK=2026-W43]: the weekly alignment pack (HTML and PDF) of the last complete week (or WEEK)
+## from the published warehouse, in $(WAREHOUSE_DIR)/reports/; prints the paths. The PDF's font
+## (fonts-dejavu-core) is installed when missing and run as root.
+report: setup
+	$(PYTHON) -m shared_metrics.system_packages fonts
+	$(BIN)/python -m shared_metrics.report $(if $(WEEK),--week $(WEEK))
 
 # dagster-dbt reads the dbt manifest; parsing takes a few seconds.
 manifest: setup
@@ -122,7 +129,7 @@ test: setup system-packages
 	$(MAKE) --no-print-directory -j2 --output-sync=line test-python lint
 
 system-packages:
-	$(PYTHON) -m shared_metrics.system_packages chromium
+	$(PYTHON) -m shared_metrics.system_packages chromium fonts
 
 # Two pytest-xdist workers; the tests sharing a built warehouse stay on one (xdist_group marks).
 test-python: manifest

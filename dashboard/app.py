@@ -14,6 +14,8 @@ from dashboard.filters import sidebar_filters
 from dashboard.pages import PAGES, script, url_path
 from shared_metrics import readouts
 from shared_metrics.publish import WarehouseError
+from shared_metrics.report.store import newest_pack, reports_dir
+from shared_metrics.settings import load_settings
 
 
 def freshness() -> None:
@@ -25,6 +27,21 @@ def freshness() -> None:
     warning = readouts.staleness_warning(clocks)
     if warning:
         st.warning(warning)
+
+
+def alignment_pack() -> None:
+    """The newest weekly alignment pack (rendered weekly by Dagster, or by `make report`), as a PDF to
+    download from the sidebar."""
+    pack = newest_pack(reports_dir(load_settings()))
+    if pack is None:
+        st.sidebar.caption("No weekly alignment pack yet: `make report` renders one.")
+        return
+    st.sidebar.download_button(
+        f"Weekly alignment pack {pack.week} (PDF)",
+        data=pack.pdf.read_bytes(),
+        file_name=pack.pdf.name,
+        mime="application/pdf",
+    )
 
 
 def main() -> None:
@@ -52,6 +69,7 @@ def main() -> None:
     st.sidebar.caption(f"Published {published_at} UTC (version {version})")
     sidebar_filters()
     freshness()
+    alignment_pack()
     page.run()
 
 

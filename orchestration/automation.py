@@ -1,4 +1,5 @@
-"""When refreshes run: the refresh job, a daily schedule and a sensor on new landing files."""
+"""When refreshes run: the refresh job, a daily schedule and a sensor on new landing files; and the weekly
+alignment pack's job and schedule."""
 
 import hashlib
 import json
@@ -20,6 +21,7 @@ from dagster import (
 
 from orchestration.assets.dbt import shared_metrics_dbt_assets
 from orchestration.assets.landing import demo_landing_data, landing_asset_key, table_fingerprint
+from orchestration.assets.report import weekly_alignment_pack
 from orchestration.assets.warehouse import published_warehouse
 from orchestration.resources import WarehouseResource
 from shared_metrics.landing import TABLES
@@ -47,6 +49,23 @@ daily_refresh_schedule = ScheduleDefinition(
     execution_timezone="UTC",
     default_status=DefaultScheduleStatus.RUNNING,
     description="Refresh every day (REFRESH_CRON, default 06:00 UTC).",
+)
+
+# Its own job, not part of the refresh: a pack that fails to render never holds up or undoes a publish.
+weekly_alignment_pack_job = define_asset_job(
+    "render_weekly_alignment_pack",
+    selection=AssetSelection.assets(weekly_alignment_pack),
+    executor_def=in_process_executor,
+    description="Render the weekly alignment pack (HTML and PDF) from the published warehouse.",
+)
+
+weekly_alignment_pack_schedule = ScheduleDefinition(
+    name="weekly_alignment_pack",
+    job=weekly_alignment_pack_job,
+    cron_schedule=load_settings().report_cron,
+    execution_timezone="UTC",
+    default_status=DefaultScheduleStatus.RUNNING,
+    description="Render the weekly alignment pack every week (REPORT_CRON, default Monday 07:00 UTC).",
 )
 
 

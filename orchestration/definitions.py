@@ -1,26 +1,36 @@
-"""The one Dagster code location: landing, dbt and published-warehouse assets, the refresh job, a daily
-schedule and a landing-file sensor. `dg dev` serves it; `dg launch --job refresh` runs a refresh."""
+"""The one Dagster code location: landing, dbt, published-warehouse and weekly-pack assets, the refresh job,
+a daily schedule, a landing-file sensor and the weekly pack's schedule. `dg dev` serves it; `dg launch --job
+refresh` runs a refresh."""
 
 from dagster import Definitions
 from dagster_dbt import DbtCliResource
 
 from orchestration.assets.dbt import shared_metrics_dbt_assets
 from orchestration.assets.landing import demo_landing_data, landing_tables
+from orchestration.assets.report import weekly_alignment_pack
 from orchestration.assets.warehouse import published_warehouse
 from orchestration.automation import (
     daily_refresh_schedule,
     generate_demo_data_job,
     landing_files_sensor,
     refresh_job,
+    weekly_alignment_pack_job,
+    weekly_alignment_pack_schedule,
 )
 from orchestration.project import dbt_project
 from orchestration.resources import WarehouseResource
 from shared_metrics.settings import DBT_EXECUTABLE
 
 defs = Definitions(
-    assets=[*landing_tables, demo_landing_data, shared_metrics_dbt_assets, published_warehouse],
-    jobs=[refresh_job, generate_demo_data_job],
-    schedules=[daily_refresh_schedule],
+    assets=[
+        *landing_tables,
+        demo_landing_data,
+        shared_metrics_dbt_assets,
+        published_warehouse,
+        weekly_alignment_pack,
+    ],
+    jobs=[refresh_job, generate_demo_data_job, weekly_alignment_pack_job],
+    schedules=[daily_refresh_schedule, weekly_alignment_pack_schedule],
     sensors=[landing_files_sensor],
     resources={
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),

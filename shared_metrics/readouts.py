@@ -290,18 +290,26 @@ def team_options(read: Reader) -> list[str]:
 
 
 def marketing_sla_by_month(read: Reader, where: Slice) -> pd.DataFrame:
+    """Per month: marketing-sourced MQLs against quota, the sales acceptance rate of their first dispositions
+    (with its interval) and marketing-sourced pipeline against target."""
     sql, parameters = where.where("sla_month")
-    return read(
+    frame = read(
         f"""select sla_month, sum(marketing_sourced_mql_count) as marketing_sourced_mqls,
                    sum(mql_count) as all_mqls, sum(mql_quota) as mql_quota,
                    sum(marketing_sourced_mql_count) / nullif(sum(mql_quota), 0) as mql_quota_attainment,
+                   sum(marketing_sourced_accepted_mql_count) as accepted_mqls,
+                   sum(marketing_sourced_dispositioned_mql_count) as dispositioned_mqls,
                    sum(marketing_sourced_accepted_mql_count)
                    / nullif(sum(marketing_sourced_dispositioned_mql_count), 0) as sales_acceptance_rate,
                    sum(marketing_sourced_pipeline_amount) as marketing_sourced_pipeline_amount,
-                   sum(marketing_sourced_pipeline_target_amount) as marketing_sourced_pipeline_target_amount
+                   sum(marketing_sourced_pipeline_target_amount) as marketing_sourced_pipeline_target_amount,
+                   sum(marketing_sourced_pipeline_amount)
+                   / nullif(sum(marketing_sourced_pipeline_target_amount), 0)
+                       as marketing_sourced_pipeline_attainment
             from metrics.marketing_sla_compliance where {sql} group by sla_month order by sla_month""",
         parameters,
     )
+    return with_interval(frame, "accepted_mqls", "dispositioned_mqls", "sales_acceptance_rate")
 
 
 # --- Funnel -------------------------------------------------------------------------------------------------
@@ -443,6 +451,34 @@ def rep_compliance(read: Reader, where: Slice) -> pd.DataFrame:
         parameters,
     )
     return with_interval(frame, "first_touch_met", "first_touch_settled", "first_touch_within_target_rate")
+
+
+# Breakdowns of the weekly sales SLA: label -> column (a fixed list, so no user text reaches the SQL).
+SALES_SLA_BREAKDOWNS = {"Team": "owner_team_name", "Segment": "segment"}
+
+
+def sales_sla_by_week(read: Reader, where: Slice, breakdown: str | None = None) -> pd.DataFrame:
+    """Per MQL week (and one of SALES_SLA_BREAKDOWNS, else 'All'): MQLs received, both sales SLAs' met and
+    decided counts (pending ones apart) and their rates with 95 % intervals and too-few flags."""
+    column = f"cast({SALES_SLA_BREAKDOWNS[breakdown]} as varchar)" if breakdown else "'All'"
+    sql, parameters = _sla_where(where)
+    frame = read(
+        f"""select mql_week, {column} as breakdown, sum(received_mql_count) as received_mql_count,
+                   sum(first_touch_met_count) as first_touch_met,
+                   sum(first_touch_met_count + first_touch_missed_count) as first_touch_decided,
+                   sum(first_touch_pending_count) as first_touch_pending,
+                   {_FIRST_TOUCH_RATE} as first_touch_within_target_rate,
+                   sum(enough_attempts_count) as attempts_met,
+                   sum(received_mql_count - attempts_pending_count) as attempts_decided,
+                   sum(attempts_pending_count) as attempts_pending,
+                   {_ATTEMPTS_RATE} as enough_attempts_rate
+            from metrics.sales_sla_compliance where {sql} group by all order by 1, 2""",
+        parameters,
+    )
+    frame = with_interval(frame, "first_touch_met", "first_touch_decided", "first_touch_within_target_rate")
+    frame = frame.rename(columns={"is_too_few": "first_touch_is_too_few"})
+    frame = with_interval(frame, "attempts_met", "attempts_decided", "enough_attempts_rate")
+    return frame.rename(columns={"is_too_few": "attempts_is_too_few"})
 
 
 def first_touch_by_rep_and_week(read: Reader, where: Slice) -> pd.DataFrame:
@@ -773,7 +809,8 @@ def campaign_roi(read: Reader, where: Slice, attribution_model: str) -> pd.DataF
     """Campaigns that ran in the slice's months, each over its whole life (ROI is never per month)."""
     sql, parameters = _campaigns_running(where)
     return read(
-        f"""select campaign_name, campaign_type, cost_to_date_amount, is_cost_budgeted, is_return_maturing,
+        f"""select campaign_name, campaign_type, cost_to_date_amount, is_cost_budgeted, is_cost_missing,
+                   is_return_maturing,
                    created_lead_count, mql_count, sql_count, attributed_opportunities,
                    attributed_pipeline_amount, attributed_won_amount, cost_per_mql, cost_per_opportunity,
                    return_on_investment
@@ -781,6 +818,30 @@ def campaign_roi(read: Reader, where: Slice, attribution_model: str) -> pd.DataF
             order by attributed_won_amount desc, campaign_name""",
         [*parameters, attribution_model],
     )
+
+
+# A lifetime ROI over fewer credited opportunities than this is too thin to rank a campaign by.
+MIN_RANKED_CREDITED_OPPORTUNITIES = 3
+
+
+def ranked_campaign_roi(read: Reader, where: Slice, attribution_model: str) -> pd.DataFrame:
+    """campaign_roi, best lifetime ROI first, with why a campaign is left out of the ranking (no cost to
+    date, its return still coming in, or fewer credited opportunities than MIN_RANKED_CREDITED_OPPORTUNITIES;
+    the first that applies); None when it is ranked."""
+    frame = campaign_roi(read, where, attribution_model)
+    reason = pd.Series(None, index=frame.index, dtype=object)
+    # Assigned last-to-first so that the first reason that applies is the one kept.
+    reason[frame["attributed_opportunities"].fillna(0) < MIN_RANKED_CREDITED_OPPORTUNITIES] = (
+        f"fewer than {MIN_RANKED_CREDITED_OPPORTUNITIES} credited opportunities"
+    )
+    reason[frame["is_return_maturing"].fillna(True).astype(bool)] = "its return still coming in"
+    reason[frame["is_cost_missing"].fillna(True).astype(bool) | ~(frame["cost_to_date_amount"] > 0)] = (
+        "no cost to date"
+    )
+    ranked = frame.assign(exclusion_reason=reason)
+    return ranked.sort_values(
+        ["return_on_investment", "campaign_name"], ascending=[False, True], na_position="last"
+    ).reset_index(drop=True)
 
 
 def campaign_roi_by_type(read: Reader, where: Slice, attribution_model: str) -> pd.DataFrame:
@@ -824,6 +885,17 @@ def score_calibration(read: Reader, where: Slice) -> pd.DataFrame:
 
 
 # --- Metadata -----------------------------------------------------------------------------------------------
+
+
+def shared_definitions(read: Reader, concepts: Sequence[str]) -> pd.DataFrame:
+    """The shared definitions of the given concepts (seed shared_definitions), in the order given."""
+    frame = read(
+        f"""select concept, definition from config.shared_definitions
+            where concept in ({", ".join("?" for _ in concepts)})""",
+        list(concepts),
+    )
+    order = {concept: index for index, concept in enumerate(concepts)}
+    return frame.sort_values("concept", key=lambda column: column.map(order)).reset_index(drop=True)
 
 
 def column_description(read: Reader, table: str, column: str) -> str:

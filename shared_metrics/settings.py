@@ -44,6 +44,8 @@ class Settings:
     demo_leads: int
     demo_seed: int
     refresh_cron: str = "0 6 * * *"
+    # When the weekly alignment pack is rendered (UTC): Monday 07:00, after the daily refresh.
+    report_cron: str = "0 7 * * 1"
     published_versions_kept: int = 3
     landing_sensor_interval_seconds: int = 60
     # The dbt target a refresh builds (profiles.yml): duckdb (a published file), postgres or spark (a server).
@@ -81,6 +83,7 @@ def load_settings() -> Settings:
         demo_leads=_int("DEMO_LEADS", 100_000),
         demo_seed=_int("DEMO_SEED", 42),
         refresh_cron=os.environ.get("REFRESH_CRON") or "0 6 * * *",
+        report_cron=os.environ.get("REPORT_CRON") or "0 7 * * 1",
         published_versions_kept=_int("PUBLISHED_VERSIONS_KEPT", 3),
         landing_sensor_interval_seconds=_int("LANDING_SENSOR_INTERVAL_SECONDS", 60),
         dbt_target=os.environ.get("DBT_TARGET") or "duckdb",

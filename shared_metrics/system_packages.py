@@ -1,6 +1,6 @@
 """The system packages some targets need, installed when missing (Debian/Ubuntu, as root), else named.
 
-python3 -m shared_metrics.system_packages chromium postgresql java
+python3 -m shared_metrics.system_packages chromium fonts postgresql java
 
 Runs with the system Python before the virtualenv exists: standard library only.
 """
@@ -14,6 +14,10 @@ import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+
+# Where Debian's fonts-dejavu-core puts DejaVu Sans, the weekly pack's PDF font (report/pdf.py).
+DEJAVU_FOLDER = "/usr/share/fonts/truetype/dejavu"
+DEJAVU_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,12 @@ PACKAGES = {
             "chromium",
             "the dashboard's browser test drives Debian's Chromium (Playwright never downloads one here)",
             lambda: shutil.which("chromium") is not None,
+        ),
+        SystemPackage(
+            "fonts",
+            "fonts-dejavu-core",
+            "the weekly alignment pack's PDF is set in DejaVu Sans (a Unicode font)",
+            lambda: all(os.path.isfile(os.path.join(DEJAVU_FOLDER, name)) for name in DEJAVU_FILES.values()),
         ),
         SystemPackage(
             "postgresql",

@@ -33,7 +33,7 @@ def test_the_tests_system_packages_are_what_make_test_and_make_engines_install()
     from shared_metrics.settings import PROJECT_DIR
 
     makefile = (PROJECT_DIR / "Makefile").read_text()
-    assert "system_packages chromium\n" in makefile
+    assert "system_packages chromium fonts\n" in makefile  # the browser test; the PDF pack's font
     assert "test: setup system-packages" in makefile
     # The engine checks (make engines, which CI runs after make test) install their own servers and JVM.
     assert "system_packages postgresql java" in makefile

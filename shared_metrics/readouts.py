@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from shared_metrics.comparisons import versus_the_rest
 from shared_metrics.stats import MIN_RATE_COUNT, wilson_interval
 
 Reader = Callable[[str, Sequence], pd.DataFrame]
@@ -389,7 +390,8 @@ def mql_to_sql_by_cohort(read: Reader, where: Slice) -> pd.DataFrame:
 
 
 def conversion_by(read: Reader, where: Slice, breakdown: str) -> pd.DataFrame:
-    """Stage conversion of mature cohorts by one of FUNNEL_BREAKDOWNS, with its interval."""
+    """Stage conversion of mature cohorts by one of FUNNEL_BREAKDOWNS, with its interval and whether each
+    value differs from the others of its stage pair beyond chance (differs_from_rest)."""
     column = FUNNEL_BREAKDOWNS[breakdown]
     sql, parameters = where.where("cohort_month")
     frame = read(
@@ -400,7 +402,8 @@ def conversion_by(read: Reader, where: Slice, breakdown: str) -> pd.DataFrame:
             group by all order by stage_pair_order, 1""",
         parameters,
     )
-    return with_interval(frame, "converted", "entered", "conversion_rate")
+    frame = with_interval(frame, "converted", "entered", "conversion_rate")
+    return versus_the_rest(frame, "converted", "entered", within="stage_pair")
 
 
 def stage_durations(read: Reader, where: Slice, breakdown: str) -> pd.DataFrame:
@@ -437,7 +440,8 @@ def first_touch_by_team_and_week(read: Reader, where: Slice) -> pd.DataFrame:
 
 def rep_compliance(read: Reader, where: Slice) -> pd.DataFrame:
     """Per rep (by display name), least compliant first, with the first-touch rate's interval over the rep's
-    settled MQLs (is_too_few: fewer than MIN_RATE_COUNT of them)."""
+    settled MQLs (is_too_few: fewer than MIN_RATE_COUNT of them) and whether the rep differs from the other
+    reps shown beyond chance (differs_from_rest, held to a 5 % false discovery rate over all reps)."""
     sql, parameters = _sla_where(where)
     frame = read(
         f"""select coalesce(owner_display_name, owner_user_id) as rep, owner_team_name as team,
@@ -450,7 +454,8 @@ def rep_compliance(read: Reader, where: Slice) -> pd.DataFrame:
             from metrics.sales_sla_compliance where {sql} group by all order by 4 nulls last, 1""",
         parameters,
     )
-    return with_interval(frame, "first_touch_met", "first_touch_settled", "first_touch_within_target_rate")
+    frame = with_interval(frame, "first_touch_met", "first_touch_settled", "first_touch_within_target_rate")
+    return versus_the_rest(frame, "first_touch_met", "first_touch_settled")
 
 
 # Breakdowns of the weekly sales SLA: label -> column (a fixed list, so no user text reaches the SQL).
@@ -543,6 +548,8 @@ def influenced_pipeline_by_month(read: Reader, where: Slice) -> pd.DataFrame:
 
 
 def win_rates(read: Reader, where: Slice) -> pd.DataFrame:
+    """Win rate by lead source, with its interval and whether a source differs from the others beyond
+    chance."""
     sql, parameters = where.where("created_month")
     frame = read(
         f"""select lead_source, sourced_by, sum(won_count) / nullif(sum(closed_count), 0) as win_rate,
@@ -551,7 +558,8 @@ def win_rates(read: Reader, where: Slice) -> pd.DataFrame:
             from metrics.pipeline_by_source where {sql} group by all order by 3 desc""",
         parameters,
     )
-    return with_interval(frame, "won_opportunities", "closed_opportunities", "win_rate")
+    frame = with_interval(frame, "won_opportunities", "closed_opportunities", "win_rate")
+    return versus_the_rest(frame, "won_opportunities", "closed_opportunities")
 
 
 # --- Pipeline over time -------------------------------------------------------------------------------------
@@ -806,18 +814,23 @@ def _campaigns_running(where: Slice) -> tuple[str, list]:
 
 
 def campaign_roi(read: Reader, where: Slice, attribution_model: str) -> pd.DataFrame:
-    """Campaigns that ran in the slice's months, each over its whole life (ROI is never per month)."""
+    """Campaigns that ran in the slice's months, each over its whole life (ROI is never per month), with the
+    share of the people each brought in that became MQLs, its interval and whether it differs from the other
+    campaigns' beyond chance."""
     sql, parameters = _campaigns_running(where)
-    return read(
+    frame = read(
         f"""select campaign_name, campaign_type, cost_to_date_amount, is_cost_budgeted, is_cost_missing,
                    is_return_maturing,
-                   created_lead_count, mql_count, sql_count, attributed_opportunities,
+                   created_lead_count, mql_count, mql_count / nullif(created_lead_count, 0) as mql_rate,
+                   sql_count, attributed_opportunities,
                    attributed_pipeline_amount, attributed_won_amount, cost_per_mql, cost_per_opportunity,
                    return_on_investment
             from metrics.campaign_roi where {sql} and attribution_model = ?
             order by attributed_won_amount desc, campaign_name""",
         [*parameters, attribution_model],
     )
+    frame = with_interval(frame, "mql_count", "created_lead_count", "mql_rate")
+    return versus_the_rest(frame, "mql_count", "created_lead_count")
 
 
 # A lifetime ROI over fewer credited opportunities than this is too thin to rank a campaign by.

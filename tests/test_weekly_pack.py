@@ -13,7 +13,7 @@ import pandas as pd
 import pypdfium2 as pdfium
 import pytest
 
-from shared_metrics.report.changes import notable_changes
+from shared_metrics.comparisons import notable_changes
 from shared_metrics.report.content import count, percent
 from shared_metrics.report.store import PackFiles, render_pack
 from shared_metrics.report.weekly import (

@@ -4,7 +4,7 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard.data import help_for, read
-from dashboard.views.common import as_percent
+from dashboard.views.common import DIFFERS_HELP, as_percent
 from shared_metrics import readouts
 
 
@@ -56,6 +56,14 @@ def render(where: readouts.Slice) -> None:
             ),
             "created_lead_count": "leads created",
             "mql_count": "MQLs",
+            "mql_rate": st.column_config.NumberColumn("MQL rate", format="percent"),
+            "mql_rate_lower": st.column_config.NumberColumn("95 % interval from", format="percent"),
+            "mql_rate_upper": st.column_config.NumberColumn("to", format="percent"),
+            "is_too_few": "too few to compare",
+            "differs_from_rest": st.column_config.TextColumn(
+                "MQL rate vs other campaigns", help=DIFFERS_HELP
+            ),
+            "p_value": None,
             "sql_count": "SQLs",
             "attributed_opportunities": st.column_config.NumberColumn(
                 "credited opportunities", format="%.1f"

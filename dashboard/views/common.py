@@ -21,6 +21,13 @@ def as_percent(figure):
     return figure.update_yaxes(tickformat=".0%")
 
 
+# What a comparison column (readouts' differs_from_rest) means, for its tooltip.
+DIFFERS_HELP = (
+    "higher / lower: differs from the rest beyond chance (two-proportion test, Benjamini–Hochberg at a 5 % "
+    "false discovery rate over the whole table); blank: no difference that holds, or too few to compare."
+)
+
+
 def with_error_bars(frame, value: str):
     """The distances from `value` to its interval's bounds (`value`_lower, `value`_upper), as plotly's
     error_y="above" and error_y_minus="below" draw them."""

@@ -99,13 +99,20 @@ def render(where: readouts.Slice) -> None:
                 error_y="above",
                 error_y_minus="below",
                 color="stage_pair",
-                hover_data={"entered": True, "is_too_few": True, "above": False, "below": False},
+                hover_data={
+                    "entered": True,
+                    "is_too_few": True,
+                    "differs_from_rest": True,
+                    "above": False,
+                    "below": False,
+                },
                 title=f"Stage conversion by {breakdown.lower()} (mature cohorts), with 95 % intervals",
                 labels={
                     "breakdown": breakdown,
                     "conversion_rate": "conversion",
                     "stage_pair": "stages",
                     "is_too_few": "too few to compare",
+                    "differs_from_rest": "vs the rest (5 % FDR)",
                 },
                 **({} if breakdown == "Cohort month" else {"barmode": "group"}),
             )
@@ -113,7 +120,9 @@ def render(where: readouts.Slice) -> None:
         width="stretch",
     )
     st.caption(
-        "Bars show 95 % Wilson intervals: two rates whose intervals overlap may not differ at all. "
+        "Bars show 95 % Wilson intervals: two rates whose intervals overlap may not differ at all. Hover: "
+        "whether a value differs from the rest of its stage pair beyond chance (Benjamini–Hochberg, 5 % "
+        "false discovery rate over the chart). "
         f"Fewer than {readouts.MIN_RATE_COUNT} people: too few to compare."
     )
     st.plotly_chart(

@@ -54,10 +54,16 @@ def render(where: readouts.Slice) -> None:
                     "closed_opportunities": True,
                     "won_amount": True,
                     "is_too_few": True,
+                    "differs_from_rest": True,
                     "above": False,
                     "below": False,
                 },
-                labels={"lead_source": "lead source", "win_rate": "win rate", "sourced_by": "sourced by"},
+                labels={
+                    "lead_source": "lead source",
+                    "win_rate": "win rate",
+                    "sourced_by": "sourced by",
+                    "differs_from_rest": "vs other sources (5 % FDR)",
+                },
             )
         ),
         width="stretch",

@@ -4,7 +4,7 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard.data import help_for, read
-from dashboard.views.common import as_percent, rate_heatmap, with_error_bars
+from dashboard.views.common import DIFFERS_HELP, as_percent, rate_heatmap, with_error_bars
 from shared_metrics import readouts
 
 
@@ -59,6 +59,7 @@ def render(where: readouts.Slice) -> None:
             "first_touch_within_target_rate_lower",
             "first_touch_within_target_rate_upper",
             "is_too_few",
+            "differs_from_rest",
             "enough_attempts_rate",
             "never_touched",
         ],
@@ -72,6 +73,7 @@ def render(where: readouts.Slice) -> None:
             ),
             "first_touch_within_target_rate_upper": st.column_config.NumberColumn("to", format="percent"),
             "is_too_few": "too few to compare",
+            "differs_from_rest": st.column_config.TextColumn("first touch vs other reps", help=DIFFERS_HELP),
             "enough_attempts_rate": st.column_config.ProgressColumn(
                 "enough attempts", format="percent", min_value=0, max_value=1
             ),

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from shared_metrics import readouts
+from shared_metrics.comparisons import COMPARISON_COLUMNS, FALSE_DISCOVERY_RATE, notable_changes
 from shared_metrics.readouts import Reader, Slice
-from shared_metrics.report.changes import COMPARISON_COLUMNS, FALSE_DISCOVERY_RATE, notable_changes
 from shared_metrics.report.content import (
     MISSING,
     Bar,

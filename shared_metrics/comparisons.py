@@ -1,8 +1,9 @@
-"""Notable changes: which rates moved between a period and its baseline by more than chance explains.
+"""Which rates differ by more than chance explains: a rate against its baseline (the weekly pack's notable
+changes) or a rep, source, campaign or territory against the rest (the dashboard's comparisons).
 
 Each rate is compared with a two-proportion z-test; the p-values of all rates compared together are then
-held to a 5 % false discovery rate with Benjamini–Hochberg, so that among dozens of slices the pack does not
-report the few that move by chance every week."""
+held to a 5 % false discovery rate with Benjamini–Hochberg, so that among dozens of slices a reader is not
+shown the few that differ by chance every week as if they were real."""
 
 from __future__ import annotations
 
@@ -52,3 +53,36 @@ def notable_changes(comparisons: pd.DataFrame, alpha: float = FALSE_DISCOVERY_RA
     )
     frame["is_significant"] = benjamini_hochberg(frame["p_value"].where(frame["is_tested"]), alpha)
     return frame
+
+
+def versus_the_rest(
+    frame: pd.DataFrame,
+    successes: str,
+    trials: str,
+    within: str | None = None,
+    alpha: float = FALSE_DISCOVERY_RATE,
+) -> pd.DataFrame:
+    """Each row's rate (``successes`` / ``trials``) against the rest of its table pooled (or the rest of its
+    ``within`` group), all rows held together to the false discovery rate. Adds p_value and differs_from_rest:
+    "higher" or "lower" when the difference holds, "" when it does not or the row is too few to compare."""
+    groups = frame[within] if within else pd.Series(0, index=frame.index)
+    rest_successes = frame.groupby(groups)[successes].transform("sum") - frame[successes]
+    rest_trials = frame.groupby(groups)[trials].transform("sum") - frame[trials]
+    tested = notable_changes(
+        pd.DataFrame(
+            {
+                "figure": successes,
+                "breakdown": range(len(frame)),
+                "current_successes": frame[successes].fillna(0).to_numpy(),
+                "current_trials": frame[trials].fillna(0).to_numpy(),
+                "baseline_successes": rest_successes.fillna(0).to_numpy(),
+                "baseline_trials": rest_trials.fillna(0).to_numpy(),
+            }
+        ),
+        alpha,
+    )
+    direction = tested["difference"].gt(0).map({True: "higher", False: "lower"})
+    return frame.assign(
+        p_value=tested["p_value"].to_numpy(),
+        differs_from_rest=direction.where(tested["is_significant"], "").to_numpy(),
+    )

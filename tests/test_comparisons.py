@@ -15,7 +15,8 @@ from shared_metrics.stats import two_proportion_z_test
 @pytest.mark.check
 def test_versus_the_rest_flags_the_planted_rows_and_not_the_noise() -> None:
     """150 reps drawn at the same 60 % rate and two planted at 40 % and 80 %: the raw test at 5 % calls
-    several of the equal ones different; held to the false discovery rate, only the planted two are flagged."""
+    several of the equal ones different; held to the false discovery rate, only the planted two are
+    flagged."""
     rng = np.random.default_rng(11)
     trials = np.full(152, 400)
     rates = np.r_[np.full(150, 0.6), 0.4, 0.8]

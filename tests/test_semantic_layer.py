@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from dashboard.pages import PAGES
+from shared_metrics import semantic_intervals
 from shared_metrics.settings import PROJECT_DIR, VENV_BIN, virtualenv_environment
 from shared_metrics.stats import wilson_interval
 
@@ -359,3 +361,18 @@ def test_sla_interval_bounds_read_the_same_as_the_sla_mart(mf_query, warehouse) 
     )
     for bound in bounds.split(","):
         assert_same(by_key(semantic, "mql__team", bound), by_key(expected, "team", bound))
+
+
+@pytest.mark.check
+def test_every_proportion_has_its_interval_bounds_written() -> None:
+    """rate_intervals.yml is current with the metrics marked `rate_interval: wilson`, and every ratio of a
+    subset to its whole is marked (attainments and costs per are not proportions)."""
+    assert semantic_intervals.main(["--check"]) == 0
+    metrics = yaml.safe_load(semantic_intervals.METRICS_FILE.read_text(encoding="utf-8"))["metrics"]
+    ratios = {
+        m["name"]: m.get("config", {}).get("meta", {}).get("rate_interval")
+        for m in metrics
+        if m["type"] == "ratio"
+    }
+    not_proportions = {name for name in ratios if "attainment" in name or name.startswith("cost_per_")}
+    assert {name for name, interval in ratios.items() if interval != "wilson"} == not_proportions

@@ -40,3 +40,18 @@ class WarehouseResource(ConfigurableResource):
         as_of = as_of_override()  # checked here, and handed to dbt in UTC
         if as_of is not None:
             os.environ[AS_OF_ENV] = as_of.isoformat(sep=" ")
+
+
+class SlaAlertWebhookResource(ConfigurableResource):
+    """Where SLA alerts are POSTed (SLA_ALERT_WEBHOOK_URL; empty: alerts are not sent) and how long a POST may
+    take."""
+
+    url: str = ""
+    timeout_seconds: int = 10
+
+    @classmethod
+    def from_environment(cls) -> "SlaAlertWebhookResource":
+        settings = load_settings()
+        return cls(
+            url=settings.sla_alert_webhook_url, timeout_seconds=settings.sla_alert_webhook_timeout_seconds
+        )

@@ -73,7 +73,9 @@ def render(where: readouts.Slice) -> None:
                 "person_id": "MQL",
                 "alert_kind": "alert",
                 "due_at": st.column_config.DatetimeColumn("due (UTC)"),
-                "business_minutes_left": st.column_config.NumberColumn("business minutes left", format="%.0f"),
+                "business_minutes_left": st.column_config.NumberColumn(
+                    "business minutes to due", format="%.0f"
+                ),
                 "attempts_within_window": "attempts so far",
             },
         )

@@ -44,6 +44,7 @@ def sla_alert_notifications(
         context.log.info(
             "SLA_ALERT_WEBHOOK_URL is not set: SLA alerts are listed in metrics.sla_alerts only."
         )
+        return MaterializeResult(metadata={"webhook": "off", FAILED_ALERTS: 0})
     for rep, error in outcome.failures.items():
         context.log.warning(
             f"The webhook at {outcome.webhook} did not take the SLA alerts for {rep} ({error}); "

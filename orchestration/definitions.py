@@ -35,6 +35,6 @@ defs = Definitions(
     resources={
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
         "warehouse": WarehouseResource.from_environment(),
-        "sla_alert_webhook": SlaAlertWebhookResource.from_environment(),
+        "sla_alert_webhook": SlaAlertWebhookResource(),
     },
 )

@@ -43,15 +43,20 @@ class WarehouseResource(ConfigurableResource):
 
 
 class SlaAlertWebhookResource(ConfigurableResource):
-    """Where SLA alerts are POSTed (SLA_ALERT_WEBHOOK_URL; empty: alerts are not sent) and how long a POST may
-    take."""
+    """Where SLA alerts are POSTed and how long a POST may take. Unconfigured, both come from the environment
+    (SLA_ALERT_WEBHOOK_URL, empty: alerts off; SLA_ALERT_WEBHOOK_TIMEOUT_SECONDS) when a run starts, so the
+    address, which chat webhooks make a secret, is never stored in Dagster's run configuration or shown in its
+    UI."""
 
-    url: str = ""
-    timeout_seconds: int = 10
+    url: str | None = None
+    timeout_seconds: int | None = None
 
-    @classmethod
-    def from_environment(cls) -> "SlaAlertWebhookResource":
-        settings = load_settings()
-        return cls(
-            url=settings.sla_alert_webhook_url, timeout_seconds=settings.sla_alert_webhook_timeout_seconds
-        )
+    @property
+    def address(self) -> str:
+        return load_settings().sla_alert_webhook_url if self.url is None else self.url
+
+    @property
+    def timeout(self) -> int:
+        if self.timeout_seconds is None:
+            return load_settings().sla_alert_webhook_timeout_seconds
+        return self.timeout_seconds

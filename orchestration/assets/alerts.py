@@ -34,8 +34,8 @@ def sla_alert_notifications(
         outcome = deliver(
             settings.published_warehouse,
             settings.warehouse_dir,
-            sla_alert_webhook.url,
-            sla_alert_webhook.timeout_seconds,
+            sla_alert_webhook.address,
+            sla_alert_webhook.timeout,
         )
     except SlaAlertError as exc:
         context.log.error(f"{exc} No SLA alerts were sent; the refresh itself succeeded.")

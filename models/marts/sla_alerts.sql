@@ -60,8 +60,9 @@ due as (
         people.calendar_territory,
         {{ business_seconds_at('mql_day', 'sla_by_lead.mql_at') }}
         + case unmet_slas.sla
-            when 'first_touch' then sla_by_lead.first_touch_target_business_minutes * 60
-            else sla_by_lead.attempt_window_business_days * mql_day.standard_workday_seconds
+            when 'first_touch' then {{ first_touch_window_seconds('sla_by_lead.first_touch_target_business_minutes') }}
+            else {{ attempt_window_seconds('sla_by_lead.attempt_window_business_days',
+                                          'mql_day.standard_workday_seconds') }}
         end as due_business_seconds
     from unmet_slas
     inner join sla_by_lead on unmet_slas.person_id = sla_by_lead.person_id

@@ -35,3 +35,22 @@
     from {{ ref('int_business_calendar__days') }} as now_day
     where now_day.local_date = cast({{ utc_to_local(utc_timestamp, 'now_day.time_zone') }} as date)
 {%- endmacro %}
+
+{#-
+    The inverse of business_seconds_at: business_day_join(alias, business_seconds, territory) joins the working
+    day of the territory on which a running count of business seconds is reached, as `alias`;
+    instant_at_business_seconds(alias, business_seconds) is then that instant (UTC). A count reached exactly at a
+    day's end is that day's end, not the next day's start (shared_metrics.business_time.add_business_seconds).
+-#}
+{% macro business_day_join(alias, business_seconds, territory) -%}
+    left join {{ ref('int_business_calendar__days') }} as {{ alias }}
+        on {{ alias }}.territory = {{ territory }}
+        and {{ alias }}.workday_seconds > 0
+        and {{ alias }}.business_seconds_before_day < {{ business_seconds }}
+        and {{ alias }}.business_seconds_before_day + {{ alias }}.workday_seconds >= {{ business_seconds }}
+{%- endmacro %}
+
+{% macro instant_at_business_seconds(alias, business_seconds) -%}
+    {{ dbt.dateadd('second', '(' ~ business_seconds ~ ') - ' ~ alias ~ '.business_seconds_before_day',
+                   alias ~ '.workday_starts_at') }}
+{%- endmacro %}

@@ -1,24 +1,29 @@
-"""When refreshes run: the refresh job, a daily schedule and a sensor on new landing files; and the weekly
-alignment pack's job and schedule."""
+"""When refreshes run: the refresh job, a daily schedule and a sensor on new landing files; when SLA alerts
+the webhook did not take are sent again (a sensor on the alert deliveries); and the weekly alignment pack's
+job and schedule."""
 
 import hashlib
 import json
 
 from dagster import (
+    AssetKey,
     AssetObservation,
     AssetSelection,
     DefaultScheduleStatus,
     DefaultSensorStatus,
+    EventLogEntry,
     RunRequest,
     ScheduleDefinition,
     SensorEvaluationContext,
     SensorResult,
     SkipReason,
+    asset_sensor,
     define_asset_job,
     in_process_executor,
     sensor,
 )
 
+from orchestration.assets.alerts import FAILED_ALERTS, sla_alert_notifications
 from orchestration.assets.dbt import shared_metrics_dbt_assets
 from orchestration.assets.landing import demo_landing_data, landing_asset_key, table_fingerprint
 from orchestration.assets.report import weekly_alignment_pack
@@ -30,9 +35,17 @@ from shared_metrics.settings import load_settings
 # One process for the whole run: the refresh lock taken when the candidate is prepared is held until publish.
 refresh_job = define_asset_job(
     "refresh",
-    selection=AssetSelection.assets(shared_metrics_dbt_assets, published_warehouse),
+    selection=AssetSelection.assets(shared_metrics_dbt_assets, published_warehouse, sla_alert_notifications),
     executor_def=in_process_executor,
-    description="Build and test every dbt model into a candidate warehouse, then publish it atomically.",
+    description="Build and test every dbt model into a candidate warehouse, then publish it atomically and "
+    "send the SLA alerts not sent yet (SLA_ALERT_WEBHOOK_URL).",
+)
+
+send_sla_alerts_job = define_asset_job(
+    "send_sla_alerts",
+    selection=AssetSelection.assets(sla_alert_notifications),
+    executor_def=in_process_executor,
+    description="Send the published SLA alerts that the webhook has not taken yet.",
 )
 
 generate_demo_data_job = define_asset_job(
@@ -91,3 +104,22 @@ def landing_files_sensor(
         for table, fingerprint in fingerprints.items()
     ]
     return SensorResult(run_requests=[RunRequest(run_key=state)], asset_events=observations, cursor=state)
+
+
+@asset_sensor(
+    asset_key=AssetKey("sla_alert_notifications"),
+    name="sla_alert_retries",
+    job=send_sla_alerts_job,
+    minimum_interval_seconds=load_settings().sla_alert_retry_interval_seconds,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Send SLA alerts again when the last delivery left some unsent (the webhook failed), at most "
+    "every SLA_ALERT_RETRY_INTERVAL_SECONDS.",
+)
+def sla_alert_retries_sensor(context: SensorEvaluationContext, asset_event: EventLogEntry):
+    """Looks at each new delivery (the asset's materialization): one that left alerts unsent starts one more
+    delivery, whose own outcome decides the next; the ledger keeps any alert from going out twice."""
+    materialization = asset_event.asset_materialization
+    failed = materialization.metadata.get(FAILED_ALERTS) if materialization else None
+    if failed is None or not failed.value:
+        return SkipReason("The last SLA alert delivery left nothing unsent.")
+    return RunRequest(run_key=asset_event.run_id)

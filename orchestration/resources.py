@@ -40,3 +40,23 @@ class WarehouseResource(ConfigurableResource):
         as_of = as_of_override()  # checked here, and handed to dbt in UTC
         if as_of is not None:
             os.environ[AS_OF_ENV] = as_of.isoformat(sep=" ")
+
+
+class SlaAlertWebhookResource(ConfigurableResource):
+    """Where SLA alerts are POSTed and how long a POST may take. Unconfigured, both come from the environment
+    (SLA_ALERT_WEBHOOK_URL, empty: alerts off; SLA_ALERT_WEBHOOK_TIMEOUT_SECONDS) when a run starts, so the
+    address, which chat webhooks make a secret, is never stored in Dagster's run configuration or shown in its
+    UI."""
+
+    url: str | None = None
+    timeout_seconds: int | None = None
+
+    @property
+    def address(self) -> str:
+        return load_settings().sla_alert_webhook_url if self.url is None else self.url
+
+    @property
+    def timeout(self) -> int:
+        if self.timeout_seconds is None:
+            return load_settings().sla_alert_webhook_timeout_seconds
+        return self.timeout_seconds

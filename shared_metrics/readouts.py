@@ -525,6 +525,20 @@ def response_time_effect(read: Reader) -> pd.DataFrame:
     )
 
 
+def sla_alerts(read: Reader, where: Slice = Slice()) -> pd.DataFrame:
+    """MQLs whose sales SLA falls due within the alert horizon (at_risk) or was recently missed (breached), at
+    the sales-SLA data clock, most urgent first; filtered by segment and team (months do not apply: alerts are
+    about now). The dashboard shows them and the webhook notifier sends them."""
+    sql, parameters = Slice(segments=where.segments, teams=where.teams).where(
+        "mql_at", territory_column="", team_column="owner_team_name"
+    )
+    return read(
+        f"""select * from metrics.sla_alerts where {sql}
+            order by business_minutes_left, person_id, sla""",
+        parameters,
+    )
+
+
 # --- Pipeline -----------------------------------------------------------------------------------------------
 
 

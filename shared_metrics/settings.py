@@ -50,6 +50,11 @@ class Settings:
     landing_sensor_interval_seconds: int = 60
     # The dbt target a refresh builds (profiles.yml): duckdb (a published file), postgres or spark (a server).
     dbt_target: str = "duckdb"
+    # Where SLA alerts are POSTed (a secret: chat webhooks carry their token in the address); empty: not sent.
+    sla_alert_webhook_url: str = ""
+    sla_alert_webhook_timeout_seconds: int = 10
+    # How soon the sensor sla_alert_retries sends again what the webhook did not take.
+    sla_alert_retry_interval_seconds: int = 900
 
     @property
     def builds_on_server(self) -> bool:
@@ -87,6 +92,9 @@ def load_settings() -> Settings:
         published_versions_kept=_int("PUBLISHED_VERSIONS_KEPT", 3),
         landing_sensor_interval_seconds=_int("LANDING_SENSOR_INTERVAL_SECONDS", 60),
         dbt_target=os.environ.get("DBT_TARGET") or "duckdb",
+        sla_alert_webhook_url=os.environ.get("SLA_ALERT_WEBHOOK_URL", "").strip(),
+        sla_alert_webhook_timeout_seconds=_int("SLA_ALERT_WEBHOOK_TIMEOUT_SECONDS", 10),
+        sla_alert_retry_interval_seconds=_int("SLA_ALERT_RETRY_INTERVAL_SECONDS", 900),
     )
 
 

@@ -54,16 +54,18 @@ def small_settings(small_landing: Path, tmp_path_factory: pytest.TempPathFactory
     )
 
 
-def run_refresh_in_process(settings: Settings) -> bool:
-    """One refresh through the Dagster assets, in this process, against the given folders."""
+def run_refresh_in_process(settings: Settings, sla_alert_webhook_url: str = "") -> bool:
+    """One refresh through the Dagster assets of the refresh job, in this process, against the given folders
+    (SLA alerts off unless a webhook address is given)."""
     from dagster import materialize
     from dagster_dbt import DbtCliResource
 
+    from orchestration.assets.alerts import sla_alert_notifications
     from orchestration.assets.dbt import shared_metrics_dbt_assets
     from orchestration.assets.landing import landing_tables
     from orchestration.assets.warehouse import published_warehouse
     from orchestration.project import dbt_project
-    from orchestration.resources import WarehouseResource
+    from orchestration.resources import SlaAlertWebhookResource, WarehouseResource
     from shared_metrics.engines import SCHEMA_SUFFIX_ENV
     from shared_metrics.settings import DBT_EXECUTABLE
 
@@ -72,12 +74,13 @@ def run_refresh_in_process(settings: Settings) -> bool:
         for name in ("DBT_TARGET", "LANDING_DIR", "WAREHOUSE_DIR", "DBT_DUCKDB_PATH", SCHEMA_SUFFIX_ENV):
             environment.setenv(name, os.environ.get(name, ""))
         result = materialize(
-            [*landing_tables, shared_metrics_dbt_assets, published_warehouse],
+            [*landing_tables, shared_metrics_dbt_assets, published_warehouse, sla_alert_notifications],
             resources={
                 "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
                 "warehouse": WarehouseResource(
                     landing_dir=str(settings.landing_dir), warehouse_dir=str(settings.warehouse_dir)
                 ),
+                "sla_alert_webhook": SlaAlertWebhookResource(url=sla_alert_webhook_url, timeout_seconds=5),
             },
             raise_on_error=False,
         )

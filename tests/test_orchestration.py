@@ -65,16 +65,36 @@ def test_code_location_loads_with_every_model_as_an_asset_and_tests_as_checks(de
         "metrics/lead_funnel",
         "metrics/sales_sla_by_lead",
         "published_warehouse",
+        "sla_alert_notifications",
         "salesforce/lead",
         "demo_landing_data",
         "staging/stg_salesforce__leads",
     } <= keys
     checks = defs.resolve_asset_graph().asset_check_keys
     assert any(check.asset_key.to_user_string() == "metrics/lead_funnel" for check in checks)
-    assert {job.name for job in defs.resolve_all_job_defs()} >= {"refresh", "generate_demo_data"}
-    # Groups named for what they hold (the warehouse schema they fill), none falling through to a default.
+    assert {job.name for job in defs.resolve_all_job_defs()} >= {
+        "refresh",
+        "generate_demo_data",
+        "send_sla_alerts",
+    }
+    # Every refresh ends with the SLA alerts, after the publish.
+    assert "sla_alert_notifications" in {
+        key.to_user_string() for key in defs.resolve_job_def("refresh").asset_layer.selected_asset_keys
+    }
+    assert defs.resolve_sensor_def("sla_alert_retries").default_status.value == "RUNNING"
+    # Groups named for what they hold (the warehouse schema they fill; the alerts), none falling through to a
+    # default.
     groups = {node.group_name for node in defs.resolve_asset_graph().asset_nodes}
-    assert groups == {"landing", "demo", "config", "staging", "intermediate", "metrics", "published"}
+    assert groups == {
+        "landing",
+        "demo",
+        "config",
+        "staging",
+        "intermediate",
+        "metrics",
+        "published",
+        "alerts",
+    }
 
 
 def test_daily_schedule_runs_at_six_utc_and_is_on_by_default(defs) -> None:

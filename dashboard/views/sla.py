@@ -80,6 +80,37 @@ def render(where: readouts.Slice) -> None:
             "never_touched": "never touched",
         },
     )
+    st.subheader("SLA alerts: MQLs due soon or just breached")
+    st.caption(help_for("sla_alerts", "alert_kind", "At risk: due soon. Breached: missed recently."))
+    alerts = readouts.sla_alerts(read, where)
+    if alerts.empty:
+        st.caption("No MQL's SLA falls due within the alert horizon or was breached recently.")
+    else:
+        st.dataframe(
+            alerts,
+            hide_index=True,
+            column_order=[
+                "owner_display_name",
+                "manager_display_name",
+                "person_id",
+                "sla",
+                "alert_kind",
+                "due_at",
+                "business_minutes_left",
+                "attempts_within_window",
+            ],
+            column_config={
+                "owner_display_name": "rep",
+                "manager_display_name": "manager",
+                "person_id": "MQL",
+                "alert_kind": "alert",
+                "due_at": st.column_config.DatetimeColumn("due (UTC)"),
+                "business_minutes_left": st.column_config.NumberColumn(
+                    "business minutes to due", format="%.0f"
+                ),
+                "attempts_within_window": "attempts so far",
+            },
+        )
     if where.teams:
         by_rep = readouts.first_touch_by_rep_and_week(read, where).pivot(
             index="rep", columns="mql_week", values="first_touch_within_target_rate"

@@ -74,8 +74,8 @@ touches_after_mql as (
         touches.touched_at,
         {{ business_seconds_at('touch_day', 'touches.touched_at') }}
         - handed_over_clock.mql_business_seconds as business_seconds_after_mql,
-        handed_over_clock.attempt_window_business_days
-        * handed_over_clock.standard_workday_seconds as attempt_window_business_seconds
+        {{ attempt_window_seconds('handed_over_clock.attempt_window_business_days',
+                                  'handed_over_clock.standard_workday_seconds') }} as attempt_window_business_seconds
     from handed_over_clock
     inner join touches
         on
@@ -132,14 +132,21 @@ final as (
         min_attempts,
         attempt_window_business_days,
         case
-            when business_seconds_to_first_touch <= first_touch_target_business_minutes * 60 then 'met'
+            when
+                business_seconds_to_first_touch
+                <= {{ first_touch_window_seconds('first_touch_target_business_minutes') }}
+                then 'met'
             when business_seconds_to_first_touch is not null then 'missed'
-            when business_seconds_since_mql > first_touch_target_business_minutes * 60 then 'missed'
+            when business_seconds_since_mql > {{ first_touch_window_seconds('first_touch_target_business_minutes') }}
+                then 'missed'
             else 'pending'
         end as first_touch_sla_status,
         case
             when attempts_within_window >= min_attempts then 'met'
-            when business_seconds_since_mql > attempt_window_business_days * standard_workday_seconds then 'missed'
+            when
+                business_seconds_since_mql
+                > {{ attempt_window_seconds('attempt_window_business_days', 'standard_workday_seconds') }}
+                then 'missed'
             else 'pending'
         end as attempts_sla_status,
         first_touch_at is null as is_never_touched,

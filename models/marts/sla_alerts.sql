@@ -35,40 +35,45 @@ managers as (
     where chain.levels_up = 1
 ),
 
+due as (
+    -- Each SLA falls due its window's business time after the MQL, in the calendar that timed it: both
+    -- windows in one pass over the MQLs (a second pass per SLA makes PostgreSQL's planner lose its estimates).
+    select
+        sla_by_lead.person_id,
+        sla_by_lead.first_touch_sla_status,
+        sla_by_lead.attempts_sla_status,
+        people.calendar_territory,
+        {{ business_seconds_at('mql_day', 'sla_by_lead.mql_at') }}
+        + {{ first_touch_window_seconds('sla_by_lead.first_touch_target_business_minutes') }}
+            as first_touch_due_business_seconds,
+        {{ business_seconds_at('mql_day', 'sla_by_lead.mql_at') }}
+        + {{ attempt_window_seconds('sla_by_lead.attempt_window_business_days', 'mql_day.standard_workday_seconds') }}
+            as attempts_due_business_seconds
+    from sla_by_lead
+    inner join people on sla_by_lead.person_id = people.person_id
+    {{ business_calendar_join('mql_day', 'sla_by_lead.mql_at', 'people.calendar_territory',
+                              'people.calendar_time_zone') }}
+    where sla_by_lead.first_touch_sla_status <> 'met' or sla_by_lead.attempts_sla_status <> 'met'
+),
+
 unmet_slas as (
     select
         person_id,
+        calendar_territory,
         'first_touch' as sla,
-        first_touch_sla_status as sla_status
-    from sla_by_lead
+        first_touch_sla_status as sla_status,
+        first_touch_due_business_seconds as due_business_seconds
+    from due
     where first_touch_sla_status <> 'met'
     union all
     select
         person_id,
+        calendar_territory,
         'attempts' as sla,
-        attempts_sla_status as sla_status
-    from sla_by_lead
+        attempts_sla_status as sla_status,
+        attempts_due_business_seconds as due_business_seconds
+    from due
     where attempts_sla_status <> 'met'
-),
-
-due as (
-    -- Each SLA falls due its target's business time after the MQL, in the calendar that timed it.
-    select
-        unmet_slas.person_id,
-        unmet_slas.sla,
-        unmet_slas.sla_status,
-        people.calendar_territory,
-        {{ business_seconds_at('mql_day', 'sla_by_lead.mql_at') }}
-        + case unmet_slas.sla
-            when 'first_touch' then {{ first_touch_window_seconds('sla_by_lead.first_touch_target_business_minutes') }}
-            else {{ attempt_window_seconds('sla_by_lead.attempt_window_business_days',
-                                          'mql_day.standard_workday_seconds') }}
-        end as due_business_seconds
-    from unmet_slas
-    inner join sla_by_lead on unmet_slas.person_id = sla_by_lead.person_id
-    inner join people on unmet_slas.person_id = people.person_id
-    {{ business_calendar_join('mql_day', 'sla_by_lead.mql_at', 'people.calendar_territory',
-                              'people.calendar_time_zone') }}
 ),
 
 territory_now as (
@@ -77,22 +82,22 @@ territory_now as (
 
 alerting as (
     select
-        due.person_id,
-        due.sla,
-        due.calendar_territory,
-        due.due_business_seconds,
-        due.due_business_seconds - territory_now.business_seconds_now as business_seconds_left,
-        case due.sla_status when 'pending' then 'at_risk' else 'breached' end as alert_kind
-    from due
-    inner join territory_now on due.calendar_territory = territory_now.territory
+        unmet_slas.person_id,
+        unmet_slas.sla,
+        unmet_slas.calendar_territory,
+        unmet_slas.due_business_seconds,
+        unmet_slas.due_business_seconds - territory_now.business_seconds_now as business_seconds_left,
+        case unmet_slas.sla_status when 'pending' then 'at_risk' else 'breached' end as alert_kind
+    from unmet_slas
+    inner join territory_now on unmet_slas.calendar_territory = territory_now.territory
     where
         (
-            due.sla_status = 'pending'
-            and due.due_business_seconds - territory_now.business_seconds_now <= {{ horizon_seconds }}
+            unmet_slas.sla_status = 'pending'
+            and unmet_slas.due_business_seconds - territory_now.business_seconds_now <= {{ horizon_seconds }}
         )
         or (
-            due.sla_status = 'missed'
-            and due.due_business_seconds - territory_now.business_seconds_now >= -{{ breached_within_seconds }}
+            unmet_slas.sla_status = 'missed'
+            and unmet_slas.due_business_seconds - territory_now.business_seconds_now >= -{{ breached_within_seconds }}
         )
 ),
 

@@ -407,14 +407,40 @@ def conversion_by(read: Reader, where: Slice, breakdown: str) -> pd.DataFrame:
 
 
 def stage_durations(read: Reader, where: Slice, breakdown: str) -> pd.DataFrame:
-    """Median days between consecutive stages (leads that reached both) by one of FUNNEL_BREAKDOWNS."""
+    """Median days between consecutive stages (people that reached both) by one of FUNNEL_BREAKDOWNS, read
+    from stage_duration_histogram: the slice's counts pooled, the median interpolated geometrically within its
+    bin. It stays in the exact median's bin, so it is off by less than one bin (9 % of 1 + hours at 8 bins to
+    a doubling), 1 to 3 % in practice (tests/test_stage_durations.py)."""
     column = FUNNEL_BREAKDOWNS[breakdown]
     sql, parameters = where.where("cohort_month")
-    medians = ", ".join(f'median({c}) as "{label}"' for label, c in STAGE_DURATIONS.items())
     return read(
-        f"select {column} as breakdown, {medians} from metrics.lead_funnel where {sql} group by 1 order by 1",
+        f"""with pooled as (
+                select {column} as breakdown, from_stage || '→' || to_stage as stage_pair, stage_pair_order,
+                       duration_bin, bin_lower_days, bin_upper_days, sum(person_count) as people
+                from metrics.stage_duration_histogram where {sql} group by all
+            ),
+            cumulative as (
+                select *, sum(people) over pair_bins as people_up_to_bin,
+                       sum(people) over (partition by breakdown, stage_pair) as pair_people
+                from pooled
+                window pair_bins as (partition by breakdown, stage_pair order by duration_bin)
+            ),
+            median_bin as (
+                -- The first bin reaching half the people, and how far into it the median lies.
+                select breakdown, stage_pair, stage_pair_order,
+                       arg_min(bin_lower_days, duration_bin) as lower_days,
+                       arg_min(bin_upper_days, duration_bin) as upper_days,
+                       arg_min((pair_people / 2.0 - (people_up_to_bin - people)) / people, duration_bin)
+                           as share_into_bin
+                from cumulative where people_up_to_bin >= pair_people / 2.0 group by all
+            )
+            select breakdown, stage_pair,
+                   -- Geometric in 1 + hours, as the bins are.
+                   (pow(1 + upper_days * 24, share_into_bin) * pow(1 + lower_days * 24, 1 - share_into_bin)
+                       - 1) / 24 as median_days
+            from median_bin order by stage_pair_order, breakdown""",
         parameters,
-    ).melt(id_vars="breakdown", var_name="stage_pair", value_name="median_days")
+    )
 
 
 # --- Sales SLA ----------------------------------------------------------------------------------------------

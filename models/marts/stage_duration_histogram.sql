@@ -48,7 +48,9 @@ binned as (
         from_stage,
         to_stage,
         stage_pair_order,
-        cast(floor({{ var('duration_bins_per_octave') }} * ln(1 + duration_days * 24) / ln(2)) as integer) as duration_bin
+        cast(
+            floor({{ var('duration_bins_per_octave') }} * ln(1 + duration_days * 24) / ln(2)) as integer
+        ) as duration_bin
     from durations
 ),
 

@@ -10,11 +10,12 @@
 {%- set kept_field_values -%}
     {{ safe_cast('source.field', dbt.type_string()) }} in ('{{ fields_with_values | join("', '") }}')
 {%- endset %}
+{%- set landing = read_landed(source_table, 'created_date') %}
 
 with
 
 source as (
-    select * from {{ source('salesforce', source_table) }}
+    select * from {{ landing.relation }}
 ),
 
 parents as (
@@ -59,12 +60,12 @@ renamed as (
 to_refresh as (
     {{ landed_rows_to_refresh('renamed', change_key, 'changed_at', [
         [parent_key, parent_base_model, parent_key],
-    ]) }}
+    ], landing=landing) }}
 ),
 
 latest as (
     -- History rows never change; several copies of one id are replays of the same row.
-    {{ latest_versions('to_refresh', change_key, 'changed_at') }}
+    {{ latest_versions('to_refresh', change_key, 'changed_at', landing) }}
 ),
 
 checked as (

@@ -11,23 +11,54 @@
 {%- endmacro %}
 
 {#-
-    The landed rows a base model (re)builds from `relation`: all of them in a full rebuild; incrementally,
-    every landed version of each id that has a version at most var incremental_lookback_days older than the
-    newest one already built, or that was never built (landed late, even long after the lookback, or without
-    a stamp), or whose landed version is newer than the built one; every row without an id (few: all are
-    quarantined, and copies landed twice must stay as many as a full rebuild keeps); plus the
-    rows whose parent was rewritten by this refresh (a deleted parent makes them orphans). Landing the same
+    The landed rows a base model (re)builds from `relation` (the renamed landed table), each with its
+    row_fingerprint (a hash of the whole row): all of them in a full rebuild. Incrementally, when `landing`
+    (read_landed) says only the files not read yet are read: their rows, the built row of each id they hold
+    (the newest version of the files read before, so the newest of all wins in latest_versions), and the built
+    copies of the id-less rows they repeat (copies landed twice stay as many as a full rebuild keeps).
+    Otherwise (a landed file was rewritten or removed, other engines): every landed version of each id that has
+    a version at most var incremental_lookback_days older than the newest one already built, or that was never
+    built (landed late, even long after the lookback, or without a stamp), or whose landed version is newer
+    than the built one; and every row without an id (few: all are quarantined). Either way, plus the rows
+    whose parent was rewritten by this refresh (a deleted parent makes them orphans). Landing the same
     extract twice rebuilds nothing it already built. `parents`: [child column, parent base model, parent key]
     triples.
 -#}
-{% macro landed_rows_to_refresh(relation, key, version_column, parents=[]) -%}
+{% macro landed_rows_to_refresh(relation, key, version_column, parents=[], landing=none) -%}
     {#- Refs outside the branch below, so that dbt records them when it parses the model. -#}
     {%- set parent_relations = [] -%}
     {%- for child_column, parent_model, parent_key in parents -%}
         {%- do parent_relations.append((child_column, ref(parent_model), parent_key)) -%}
     {%- endfor -%}
-    {%- if is_incremental() %}
-    select * from {{ relation }}
+    {%- set rewritten_parents -%}
+        {%- for child_column, parent_relation, parent_key in parent_relations %}
+        or {{ child_column }} in (
+            select {{ parent_key }} from {{ parent_relation }} where refreshed_by = {{ refresh_id() }}
+        )
+        {%- endfor %}
+    {%- endset -%}
+    {%- if is_incremental() and landing is not none and landing.reads == 'new_files' %}
+    select
+        *,
+        {{ row_fingerprint(relation) }} as row_fingerprint
+    from {{ relation }}
+    union all by name
+    select
+        {{ built_landed_columns() | join(', ') }},
+        row_fingerprint
+    from {{ this }}
+    where
+        {{ key }} in (select {{ key }} from {{ relation }})
+        or ({{ key }} is null and landed_row_key in (
+            select {{ landed_row_key('null', row_fingerprint(relation)) }} from {{ relation }}
+            where {{ key }} is null
+        ))
+        {{- rewritten_parents }}
+    {%- elif is_incremental() %}
+    select
+        *,
+        {{ row_fingerprint(relation) }} as row_fingerprint
+    from {{ relation }}
     where
         {{ key }} in (
             select landed.{{ key }} from {{ relation }} as landed
@@ -38,14 +69,26 @@
                 or landed.{{ version_column }} > built.{{ version_column }}
         )
         or {{ key }} is null
-        {%- for child_column, parent_relation, parent_key in parent_relations %}
-        or {{ child_column }} in (
-            select {{ parent_key }} from {{ parent_relation }} where refreshed_by = {{ refresh_id() }}
-        )
-        {%- endfor %}
+        {{- rewritten_parents }}
     {%- else %}
-    select * from {{ relation }}
+    select
+        *,
+        {{ row_fingerprint(relation) }} as row_fingerprint
+    from {{ relation }}
     {%- endif %}
+{%- endmacro %}
+
+{#-
+    The columns of the base model being built that come from the landing (its renamed columns): those before
+    the row_fingerprint that landed_rows_to_refresh appends.
+-#}
+{% macro built_landed_columns() -%}
+    {%- set names = [] -%}
+    {%- for column in adapter.get_columns_in_relation(this) -%}
+        {%- if column.name == 'row_fingerprint' -%}{{ return(names) }}{%- endif -%}
+        {%- do names.append(adapter.quote(column.name)) -%}
+    {%- endfor -%}
+    {{ exceptions.raise_compiler_error(this ~ ' has no row_fingerprint column: rebuild it with --full-refresh') }}
 {%- endmacro %}
 
 {#- Rows landed at or after this moment are (re)read: the newest possible version built so far, less the lookback. -#}

@@ -10,6 +10,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 import shared_metrics.refresh_mode as refresh_mode
@@ -28,6 +30,7 @@ REFRESH_BOOKKEEPING = (
     "int_people__changed",
     "int_opportunities__changed",
     "data_quality",
+    "landing_manifest",
 )
 
 
@@ -65,6 +68,12 @@ def test_several_incremental_days_equal_a_full_rebuild(tiny_settings: Settings, 
     for day in DAYS:
         for table, rows in land_day(landing, day).items():
             landed[table] = landed.get(table, 0) + rows
+        if day == DAYS[1]:
+            # The EL tool lands the first day's lead extract again, under another name.
+            shutil.copyfile(day_file(landing, "lead", DAYS[0]), landing / "lead" / "relanded-lead.parquet")
+        if day == DAYS[2]:
+            # ... and rewrites the second day's task file with one more (late) row.
+            rewrite_with_a_late_row(day_file(landing, "task", DAYS[1]))
         as_of = dt.datetime.combine(day, dt.time(23))
         dbt(["build"] if day == DAYS[-1] else BUILD_WITHOUT_TESTS, landing, incremental, as_of)
     dbt(BUILD_WITHOUT_TESTS, landing, rebuilt, as_of)
@@ -84,6 +93,7 @@ def test_several_incremental_days_equal_a_full_rebuild(tiny_settings: Settings, 
         all_leads = con.execute("select count(*) from staging.stg_salesforce__leads").fetchone()[0]
     assert 0 < recomputed < all_leads / 2
     assert deleted >= len(DAYS) and late >= 1
+    assert_only_new_files_were_read(incremental, landing)
 
     compared = 0
     for schema in ("staging", "intermediate", "metrics"):
@@ -91,6 +101,40 @@ def test_several_incremental_days_equal_a_full_rebuild(tiny_settings: Settings, 
         assert not problems, "\n".join(problems)
         compared += tables
     assert compared >= 35
+
+
+def day_file(landing: Path, table: str, day: dt.date) -> Path:
+    return landing / table / f"day-{day:%Y%m%d}.parquet"
+
+
+def rewrite_with_a_late_row(path: Path) -> None:
+    rows = pq.read_table(path)
+    late = rows.slice(0, 1).set_column(0, "id", pa.array(["T20261103REWRITTEN"]))
+    pq.write_table(pa.concat_tables([rows, late]), path)
+
+
+def assert_only_new_files_were_read(warehouse: Path, landing: Path) -> None:
+    """Each refresh read only the files that landed since the one before (the landing manifest), except the
+    table whose file was rewritten: that refresh read all of its files again."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        reads = con.execute(
+            """select source_table, parse_filename(landed_file), read_at from staging.landing_manifest
+               order by read_at"""
+        ).fetchall()
+    read_at = {(table, file): at for table, file, at in reads}
+    first = min(read_at.values())
+    days = {day: dt.datetime.combine(day, dt.time(23)) for day in DAYS}
+    for (table, file), at in read_at.items():
+        if file.startswith("day-"):
+            landed_on = dt.datetime.strptime(file, "day-%Y%m%d.parquet").date()
+            expected = days[DAYS[2]] if table == "task" else days[landed_on]
+        elif file == "relanded-lead.parquet":
+            expected = days[DAYS[1]]
+        else:
+            expected = days[DAYS[2]] if table == "task" else first
+        assert at == expected, (table, file, at, expected)
+    landed_files = {(path.parent.name, path.name) for path in landing.glob("*/*.parquet")}
+    assert set(read_at) == landed_files
 
 
 def test_a_refresh_builds_on_the_published_warehouse_only_when_that_is_exact(

@@ -9,7 +9,9 @@
 {#-
     Appends one row per landed table on every refresh, so the history of landings stays queryable.
     Superseded versions are counted from the landed ids themselves (not from the dedupe), so the
-    reconciliation test landed = staged + quarantined + superseded + deleted checks the staging logic.
+    reconciliation test landed = staged + quarantined + superseded + deleted checks the staging logic. On
+    DuckDB the landed counts add up the landing manifest's per-file counts and the landed ids registry, both
+    kept up to date file by file as the base models read them (macros/landing_manifest.sql).
 -#}
 
 with
@@ -25,10 +27,7 @@ per_table as (
             outcomes.deleted_row_count,
             outcomes.newest_change_at
         from (
-            select
-                count(*) as landed_row_count,
-                count(id) - count(distinct id) as superseded_row_count
-            from {{ source('salesforce', source_table) }}
+            {{ landed_row_counts(source_table) }}
         ) as landed
         {#- Subqueries: a loop of CTEs, one per table, is more than the linter's indent rule follows. #}
         cross join (  -- noqa: ST05

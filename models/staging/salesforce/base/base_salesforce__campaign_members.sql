@@ -1,7 +1,9 @@
+{%- set landing = read_landed('campaign_member') %}
+
 with
 
 source as (
-    select * from {{ source('salesforce', 'campaign_member') }}
+    select * from {{ landing.relation }}
 ),
 
 campaigns as (
@@ -35,11 +37,11 @@ to_refresh as (
         ['campaign_id', 'base_salesforce__campaigns', 'campaign_id'],
         ['lead_id', 'base_salesforce__leads', 'lead_id'],
         ['contact_id', 'base_salesforce__contacts', 'contact_id'],
-    ]) }}
+    ], landing=landing) }}
 ),
 
 latest as (
-    {{ latest_versions('to_refresh', 'campaign_member_id', 'modified_at') }}
+    {{ latest_versions('to_refresh', 'campaign_member_id', 'modified_at', landing) }}
 ),
 
 checked as (

@@ -1,7 +1,9 @@
+{%- set landing = read_landed('campaign') %}
+
 with
 
 source as (
-    select * from {{ source('salesforce', 'campaign') }}
+    select * from {{ landing.relation }}
 ),
 
 renamed as (
@@ -23,11 +25,11 @@ renamed as (
 ),
 
 to_refresh as (
-    {{ landed_rows_to_refresh('renamed', 'campaign_id', 'modified_at') }}
+    {{ landed_rows_to_refresh('renamed', 'campaign_id', 'modified_at', landing=landing) }}
 ),
 
 latest as (
-    {{ latest_versions('to_refresh', 'campaign_id', 'modified_at') }}
+    {{ latest_versions('to_refresh', 'campaign_id', 'modified_at', landing) }}
 ),
 
 checked as (

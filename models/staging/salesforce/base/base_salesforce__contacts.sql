@@ -1,7 +1,9 @@
+{%- set landing = read_landed('contact') %}
+
 with
 
 source as (
-    select * from {{ source('salesforce', 'contact') }}
+    select * from {{ landing.relation }}
 ),
 
 accounts as (
@@ -25,11 +27,11 @@ renamed as (
 to_refresh as (
     {{ landed_rows_to_refresh('renamed', 'contact_id', 'modified_at', [
         ['account_id', 'base_salesforce__accounts', 'account_id'],
-    ]) }}
+    ], landing=landing) }}
 ),
 
 latest as (
-    {{ latest_versions('to_refresh', 'contact_id', 'modified_at') }}
+    {{ latest_versions('to_refresh', 'contact_id', 'modified_at', landing) }}
 ),
 
 checked as (

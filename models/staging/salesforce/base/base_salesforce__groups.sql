@@ -1,7 +1,9 @@
+{%- set landing = read_landed('group') %}
+
 with
 
 source as (
-    select * from {{ source('salesforce', 'group') }}
+    select * from {{ landing.relation }}
 ),
 
 renamed as (
@@ -16,11 +18,11 @@ renamed as (
 ),
 
 to_refresh as (
-    {{ landed_rows_to_refresh('renamed', 'group_id', 'modified_at') }}
+    {{ landed_rows_to_refresh('renamed', 'group_id', 'modified_at', landing=landing) }}
 ),
 
 latest as (
-    {{ latest_versions('to_refresh', 'group_id', 'modified_at') }}
+    {{ latest_versions('to_refresh', 'group_id', 'modified_at', landing) }}
 ),
 
 checked as (

@@ -1,7 +1,9 @@
+{%- set landing = read_landed('lead') %}
+
 with
 
 source as (
-    select * from {{ source('salesforce', 'lead') }}
+    select * from {{ landing.relation }}
 ),
 
 owners as (
@@ -52,11 +54,11 @@ to_refresh as (
     {{ landed_rows_to_refresh('renamed', 'lead_id', 'modified_at', [
         ['owner_id', 'base_salesforce__users', 'user_id'],
         ['owner_id', 'base_salesforce__groups', 'group_id'],
-    ]) }}
+    ], landing=landing) }}
 ),
 
 latest as (
-    {{ latest_versions('to_refresh', 'lead_id', 'modified_at') }}
+    {{ latest_versions('to_refresh', 'lead_id', 'modified_at', landing) }}
 ),
 
 checked as (

@@ -1,7 +1,9 @@
+{%- set landing = read_landed('opportunity') %}
+
 with
 
 source as (
-    select * from {{ source('salesforce', 'opportunity') }}
+    select * from {{ landing.relation }}
 ),
 
 accounts as (
@@ -33,11 +35,11 @@ renamed as (
 to_refresh as (
     {{ landed_rows_to_refresh('renamed', 'opportunity_id', 'modified_at', [
         ['account_id', 'base_salesforce__accounts', 'account_id'],
-    ]) }}
+    ], landing=landing) }}
 ),
 
 latest as (
-    {{ latest_versions('to_refresh', 'opportunity_id', 'modified_at') }}
+    {{ latest_versions('to_refresh', 'opportunity_id', 'modified_at', landing) }}
 ),
 
 checked as (

@@ -1,7 +1,9 @@
+{%- set landing = read_landed('opportunity_contact_role') %}
+
 with
 
 source as (
-    select * from {{ source('salesforce', 'opportunity_contact_role') }}
+    select * from {{ landing.relation }}
 ),
 
 opportunities as (
@@ -28,11 +30,11 @@ to_refresh as (
     {{ landed_rows_to_refresh('renamed', 'opportunity_contact_role_id', 'modified_at', [
         ['opportunity_id', 'base_salesforce__opportunities', 'opportunity_id'],
         ['contact_id', 'base_salesforce__contacts', 'contact_id'],
-    ]) }}
+    ], landing=landing) }}
 ),
 
 latest as (
-    {{ latest_versions('to_refresh', 'opportunity_contact_role_id', 'modified_at') }}
+    {{ latest_versions('to_refresh', 'opportunity_contact_role_id', 'modified_at', landing) }}
 ),
 
 checked as (

@@ -1,7 +1,9 @@
+{%- set landing = read_landed('opportunity_history', 'created_date') %}
+
 with
 
 source as (
-    select * from {{ source('salesforce', 'opportunity_history') }}
+    select * from {{ landing.relation }}
 ),
 
 opportunities as (
@@ -38,12 +40,12 @@ renamed as (
 to_refresh as (
     {{ landed_rows_to_refresh('renamed', 'opportunity_stage_change_id', 'changed_at', [
         ['opportunity_id', 'base_salesforce__opportunities', 'opportunity_id'],
-    ]) }}
+    ], landing=landing) }}
 ),
 
 latest as (
     -- History rows never change; several copies of one id are replays of the same row.
-    {{ latest_versions('to_refresh', 'opportunity_stage_change_id', 'changed_at') }}
+    {{ latest_versions('to_refresh', 'opportunity_stage_change_id', 'changed_at', landing) }}
 ),
 
 checked as (

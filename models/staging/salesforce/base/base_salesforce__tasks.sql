@@ -1,7 +1,9 @@
+{%- set landing = read_landed('task') %}
+
 with
 
 source as (
-    select * from {{ source('salesforce', 'task') }}
+    select * from {{ landing.relation }}
 ),
 
 people as (
@@ -29,11 +31,11 @@ to_refresh as (
     {{ landed_rows_to_refresh('renamed', 'task_id', 'modified_at', [
         ['lead_or_contact_id', 'base_salesforce__leads', 'lead_id'],
         ['lead_or_contact_id', 'base_salesforce__contacts', 'contact_id'],
-    ]) }}
+    ], landing=landing) }}
 ),
 
 latest as (
-    {{ latest_versions('to_refresh', 'task_id', 'modified_at') }}
+    {{ latest_versions('to_refresh', 'task_id', 'modified_at', landing) }}
 ),
 
 checked as (

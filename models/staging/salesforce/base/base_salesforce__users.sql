@@ -1,7 +1,9 @@
+{%- set landing = read_landed('user') %}
+
 with
 
 source as (
-    select * from {{ source('salesforce', 'user') }}
+    select * from {{ landing.relation }}
 ),
 
 renamed as (
@@ -20,11 +22,11 @@ renamed as (
 ),
 
 to_refresh as (
-    {{ landed_rows_to_refresh('renamed', 'user_id', 'modified_at') }}
+    {{ landed_rows_to_refresh('renamed', 'user_id', 'modified_at', landing=landing) }}
 ),
 
 latest as (
-    {{ latest_versions('to_refresh', 'user_id', 'modified_at') }}
+    {{ latest_versions('to_refresh', 'user_id', 'modified_at', landing) }}
 ),
 
 checked as (

@@ -101,10 +101,10 @@ metrics: manifest
 
 ## make bench [LEADS=10000000]: refresh time and memory per layer, incremental refresh of one more day vs the
 ## full one, dbt overhead (up to 1M), dashboard query latency; writes bench/results.json and docs/benchmarks.md
-## (default 1,000,000 leads; data cached in data/bench/).
+## (default 1,000,000 leads; data cached in data/bench/). Each refresh is timed RUNS times (default 3): medians.
 BENCH_LEADS = $(if $(filter command line environment,$(origin LEADS)),$(LEADS),1000000)
 bench: manifest
-	$(BIN)/python bench/run.py --leads $(BENCH_LEADS) --seed $(SEED)
+	$(BIN)/python bench/run.py --leads $(BENCH_LEADS) --seed $(SEED) $(if $(RUNS),--runs $(RUNS))
 
 ## make engines [LEADS=100000]: build on DuckDB, a throw-away local PostgreSQL and a local Spark Thrift server (or
 ## the servers POSTGRES_HOST / SPARK_HOST name) from the same generated data and compare every metrics table;

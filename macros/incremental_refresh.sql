@@ -129,7 +129,8 @@
 
 {#-
     Configures a model refreshed per key: incremental, and before each incremental run the rows of the keys
-    listed in `keys_model` are deleted; the model selects them again (filtered with to_refresh). On Spark (Parquet
+    listed in `keys_model` are deleted; the model selects them again (filtered with to_refresh). Its data tests
+    then run on those keys only (macros/scoped_tests.sql). On Spark (Parquet
     tables, no delete) a table rebuilt in full, as the base models are there.
 -#}
 {% macro incremental_per_key(key, keys_model) -%}
@@ -138,5 +139,6 @@
         incremental_strategy='append',
         on_schema_change='fail',
         pre_hook="{{ delete_rows_to_refresh('" ~ key ~ "', '" ~ keys_model ~ "') }}",
+        meta={'test_scope': {'column': key, 'keys_model': keys_model}},
     ) }}
 {%- endmacro %}

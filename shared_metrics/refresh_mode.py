@@ -16,6 +16,8 @@ from shared_metrics.settings import PROJECT_DIR, Settings, as_of_override
 # What the warehouse is built from besides the landed data: a change in any of these rebuilds everything.
 PROJECT_INPUTS = ("dbt_project.yml", "models", "macros", "seeds")
 FULL_REFRESH_ENV = "SHARED_METRICS_FULL_REFRESH"
+# "refreshed": data tests run on the rows the refresh rewrote (macros/scoped_tests.sql); else on every row.
+TEST_SCOPE_ENV = "SHARED_METRICS_TEST_SCOPE"
 
 
 def project_files(inputs: tuple[str, ...] = PROJECT_INPUTS) -> list[Path]:
@@ -36,10 +38,8 @@ def project_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def _settle_days() -> int:
-    return int(
-        yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]["incremental_settle_days"]
-    )
+def _project_var(name: str) -> int:
+    return int(yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"][name])
 
 
 def _as_of() -> dt.datetime:
@@ -62,9 +62,21 @@ def full_rebuild_reason(settings: Settings) -> str | None:
     built_from, last_as_of = published
     if built_from != project_fingerprint():
         return "the models, macros, seeds or settings changed since the published build"
-    settle_days = _settle_days()
+    settle_days = _project_var("incremental_settle_days")
     if last_as_of is None or now - last_as_of > dt.timedelta(days=settle_days):
         return f"the last refresh is more than {settle_days} days old (var incremental_settle_days)"
+    if settings.dbt_target == "duckdb":
+        # Incremental refreshes test only the rows they rewrote: a full rebuild tests every row, at least this
+        # often (PostgreSQL refreshes test every row every time).
+        every_days = _project_var("full_rebuild_every_days")
+        last_full_rebuild = _last_full_rebuild(settings)
+        if last_full_rebuild is None:
+            return "the published warehouse does not record its last full rebuild"
+        if now - last_full_rebuild > dt.timedelta(days=every_days):
+            return (
+                f"the last full rebuild is more than {every_days} days old (var full_rebuild_every_days): "
+                "this one tests every row"
+            )
     return None
 
 
@@ -80,3 +92,15 @@ def _published_build(settings: Settings) -> tuple[str, dt.datetime | None] | Non
         built_from = con.execute("select project_fingerprint from meta.publication").fetchone()[0]
         last_as_of = con.execute("select max(refreshed_at) from metrics.data_quality").fetchone()[0]
     return built_from, last_as_of
+
+
+def _last_full_rebuild(settings: Settings) -> dt.datetime | None:
+    """The as-of of the published warehouse's last full rebuild (macros/scoped_tests.sql records it)."""
+    with duckdb.connect(str(settings.published_warehouse), read_only=True) as con:
+        recorded = con.execute(
+            "select count(*) from duckdb_tables() "
+            "where schema_name = 'meta' and table_name = 'last_full_rebuild'"
+        ).fetchone()[0]
+        if not recorded:
+            return None
+        return con.execute("select max(rebuilt_at) from meta.last_full_rebuild").fetchone()[0]

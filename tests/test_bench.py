@@ -30,3 +30,21 @@ def test_tree_rss_counts_the_memory_of_child_processes() -> None:
         child.wait()
     assert alone > 10 * 2**20
     assert with_child - alone >= 250 * 2**20
+
+
+def test_repeated_timings_report_the_median_run_with_its_spread() -> None:
+    from bench.run import median_run
+
+    runs = [
+        {"seconds": 30.0, "peak_rss_gib": 1.0, "slowest": ["c"]},
+        {"seconds": 10.0, "peak_rss_gib": 3.0, "slowest": ["a"]},
+        {"seconds": 20.0, "peak_rss_gib": 2.0, "slowest": ["b"]},
+    ]
+    assert median_run(runs) == {
+        "seconds": 20.0,
+        "min_seconds": 10.0,
+        "max_seconds": 30.0,
+        "runs": 3,
+        "peak_rss_gib": 3.0,
+        "slowest": ["b"],
+    }

@@ -38,12 +38,13 @@ REFRESH_BOOKKEEPING = (
 BUILD_WITHOUT_TESTS = ["build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
 
 
-def dbt(command: list[str], landing: Path, warehouse: Path, as_of: dt.datetime) -> None:
+def dbt(command: list[str], landing: Path, warehouse: Path, as_of: dt.datetime, **environment: str) -> None:
     environment = virtualenv_environment(
         DBT_TARGET="duckdb",
         LANDING_DIR=str(landing),
         DBT_DUCKDB_PATH=str(warehouse),
         SHARED_METRICS_AS_OF=as_of.isoformat(sep=" "),
+        **environment,
     )
     result = subprocess.run(
         [DBT_EXECUTABLE, *command, "--quiet"],
@@ -75,7 +76,13 @@ def test_several_incremental_days_equal_a_full_rebuild(tiny_settings: Settings, 
             # ... and rewrites the second day's task file with one more (late) row.
             rewrite_with_a_late_row(day_file(landing, "task", DAYS[1]))
         as_of = dt.datetime.combine(day, dt.time(23))
-        dbt(["build"] if day == DAYS[-1] else BUILD_WITHOUT_TESTS, landing, incremental, as_of)
+        if day == DAYS[-1]:
+            # The last day tests as a refresh does: the rows it rewrote (macros/scoped_tests.sql).
+            target = tmp_path / "target"
+            scoped = {refresh_mode.TEST_SCOPE_ENV: "refreshed"}
+            dbt(["build", "--target-path", str(target)], landing, incremental, as_of, **scoped)
+        else:
+            dbt(BUILD_WITHOUT_TESTS, landing, incremental, as_of)
     dbt(BUILD_WITHOUT_TESTS, landing, rebuilt, as_of)
 
     # The days held every kind of change, and the incremental runs recomputed only part of the leads.
@@ -94,6 +101,12 @@ def test_several_incremental_days_equal_a_full_rebuild(tiny_settings: Settings, 
     assert 0 < recomputed < all_leads / 2
     assert deleted >= len(DAYS) and late >= 1
     assert_only_new_files_were_read(incremental, landing)
+    tests = target / "run" / "shared_metrics" / "models"
+    lead_funnel_test = (tests / "marts" / "lead_funnel.yml" / "unique_lead_funnel_person_id.sql").read_text()
+    assert "int_people__changed" in lead_funnel_test
+    base_tests = tests / "staging" / "salesforce" / "base"
+    base_test = next(base_tests.glob("*/accepted_values_base_salesforce__leads*"))
+    assert "refreshed_by = " in base_test.read_text()
 
     compared = 0
     for schema in ("staging", "intermediate", "metrics"):
@@ -149,6 +162,15 @@ def test_a_refresh_builds_on_the_published_warehouse_only_when_that_is_exact(
 
     monkeypatch.setenv("SHARED_METRICS_AS_OF", "2099-01-01 00:00:00")
     assert "more than 30 days old" in refresh_mode.full_rebuild_reason(published_tiny)
+    monkeypatch.delenv("SHARED_METRICS_AS_OF")
+
+    with duckdb.connect(str(published_tiny.published_warehouse), read_only=True) as con:
+        rebuilt_at = con.execute("select rebuilt_at from meta.last_full_rebuild").fetchone()[0]
+    for days, rebuilds in ((6, False), (8, True)):
+        as_of = rebuilt_at + dt.timedelta(days=days)
+        monkeypatch.setenv("SHARED_METRICS_AS_OF", f"{as_of:%Y-%m-%d %H:%M:%S}")
+        reason = refresh_mode.full_rebuild_reason(published_tiny) or ""
+        assert ("full_rebuild_every_days" in reason) == rebuilds, reason
     monkeypatch.delenv("SHARED_METRICS_AS_OF")
 
     monkeypatch.setattr(refresh_mode, "project_fingerprint", lambda: "another-release")

@@ -1,6 +1,7 @@
 """Every dbt model and seed as a Dagster asset, every dbt test as an asset check; built into the candidate."""
 
 import json
+import os
 import shutil
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -25,7 +26,7 @@ from shared_metrics.publish import (
     release_refresh_lock,
     version_now,
 )
-from shared_metrics.refresh_mode import full_rebuild_reason
+from shared_metrics.refresh_mode import TEST_SCOPE_ENV, full_rebuild_reason
 
 
 class SharedMetricsTranslator(DagsterDbtTranslator):
@@ -70,10 +71,15 @@ def shared_metrics_dbt_assets(
             candidate = prepare_candidate(settings)
             warehouse.export_for_dbt(candidate)
             context.log.info(f"Candidate warehouse: {candidate}")
+        # Incremental: data tests on the rewritten rows; full: on every row (macros/scoped_tests.sql).
+        os.environ[TEST_SCOPE_ENV] = "all" if full_rebuild else "refreshed"
         if full_rebuild:
             context.log.info(f"Full rebuild into the candidate: {full_rebuild}")
         else:
-            context.log.info("Incremental refresh of the candidate (a copy of what is published)")
+            context.log.info(
+                "Incremental refresh of the candidate (a copy of what is published): data tests run on the "
+                "rows it rewrites"
+            )
         invocation = dbt.cli(
             ["build", *(["--full-refresh"] if full_rebuild else []), *build_arguments(settings.dbt_target)],
             context=context,

@@ -446,7 +446,7 @@ def incremental_refresh(
             shutil.copyfile(full_build, warehouse)
             builds.append(
                 measured(
-                    [DBT_EXECUTABLE, "build", "--quiet", *build_arguments("duckdb")],
+                    [DBT_EXECUTABLE, "build", "--quiet", *build_arguments("duckdb", full_rebuild=False)],
                     {**env, TEST_SCOPE_ENV: "refreshed"},
                 )
             )

@@ -80,9 +80,9 @@ def shared_metrics_dbt_assets(
                 "Incremental refresh of the candidate (a copy of what is published): data tests run on the "
                 "rows it rewrites"
             )
+        full = ["--full-refresh"] if full_rebuild else []
         invocation = dbt.cli(
-            ["build", *(["--full-refresh"] if full_rebuild else []), *build_arguments(settings.dbt_target)],
-            context=context,
+            ["build", *full, *build_arguments(settings.dbt_target, bool(full_rebuild))], context=context
         )
         try:
             yield from invocation.stream()

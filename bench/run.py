@@ -31,7 +31,7 @@ from pathlib import Path
 
 from shared_metrics.dbt_results import slowest_nodes
 from shared_metrics.engines import build_arguments
-from shared_metrics.settings import DBT_EXECUTABLE, PROJECT_DIR, virtualenv_environment
+from shared_metrics.settings import DBT_EXECUTABLE, PROJECT_DIR, duckdb_build_threads, virtualenv_environment
 
 RESULTS = PROJECT_DIR / "bench" / "results.json"
 REPORT = PROJECT_DIR / "docs" / "benchmarks.md"
@@ -361,6 +361,8 @@ def main(argv: list[str] | None = None) -> None:
         LANDING_DIR=str(landing),
         WAREHOUSE_DIR=str(warehouse_dir),
         DBT_DUCKDB_PATH=str(warehouse),
+        # As many dbt threads as a refresh of this landing uses.
+        DBT_THREADS=os.environ.get("DBT_THREADS") or str(duckdb_build_threads(landing)),
     )
     dbt = DBT_EXECUTABLE
     # One refresh id for the layers run as separate dbt invocations (macros/incremental_refresh.sql).
@@ -446,7 +448,7 @@ def incremental_refresh(
             shutil.copyfile(full_build, warehouse)
             builds.append(
                 measured(
-                    [DBT_EXECUTABLE, "build", "--quiet", *build_arguments("duckdb", full_rebuild=False)],
+                    [DBT_EXECUTABLE, "build", "--quiet", *build_arguments("duckdb")],
                     {**env, TEST_SCOPE_ENV: "refreshed"},
                 )
             )

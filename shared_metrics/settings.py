@@ -37,6 +37,22 @@ def virtualenv_environment(**overrides: str) -> dict[str, str]:
     }
 
 
+# From this much landed data on, a DuckDB build runs one dbt model at a time. Each query already uses every
+# core; two large models at once share DuckDB's memory limit (at 10M leads, lead_funnel and funnel_conversion
+# ran out of it together) and run slower (3M leads: 140 s with one thread, 146 s with two). Below it, a second
+# thread overlaps dbt's per-model overhead (1M leads: 58 s with two, 66 s with one).
+ONE_DBT_THREAD_FROM_BYTES = 512 * 2**20
+
+
+def duckdb_build_threads(landing_dir: Path) -> int | None:
+    """dbt threads for a DuckDB build from `landing_dir`: None when DBT_THREADS is set (the profile reads it),
+    else 1 from ONE_DBT_THREAD_FROM_BYTES of landed files on, 2 below."""
+    if os.environ.get("DBT_THREADS"):
+        return None
+    landed = sum(path.stat().st_size for path in landing_dir.glob("*/*") if path.is_file())
+    return 1 if landed >= ONE_DBT_THREAD_FROM_BYTES else 2
+
+
 @dataclass(frozen=True)
 class Settings:
     landing_dir: Path

@@ -48,3 +48,18 @@ def test_repeated_timings_report_the_median_run_with_its_spread() -> None:
         "peak_rss_gib": 3.0,
         "slowest": ["b"],
     }
+
+
+def test_large_landings_build_one_model_at_a_time(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from shared_metrics.settings import ONE_DBT_THREAD_FROM_BYTES, duckdb_build_threads
+
+    monkeypatch.delenv("DBT_THREADS", raising=False)
+    (tmp_path / "lead").mkdir()
+    part = tmp_path / "lead" / "part-00000.parquet"
+    part.write_bytes(b"small")
+    assert duckdb_build_threads(tmp_path) == 2
+    with part.open("r+b") as file:  # sparse: the apparent size counts, no disk is used
+        file.truncate(ONE_DBT_THREAD_FROM_BYTES)
+    assert duckdb_build_threads(tmp_path) == 1
+    monkeypatch.setenv("DBT_THREADS", "4")
+    assert duckdb_build_threads(tmp_path) is None

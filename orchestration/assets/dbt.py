@@ -27,6 +27,7 @@ from shared_metrics.publish import (
     version_now,
 )
 from shared_metrics.refresh_mode import TEST_SCOPE_ENV, full_rebuild_reason
+from shared_metrics.settings import duckdb_build_threads
 
 
 class SharedMetricsTranslator(DagsterDbtTranslator):
@@ -81,8 +82,15 @@ def shared_metrics_dbt_assets(
                 "rows it rewrites"
             )
         full = ["--full-refresh"] if full_rebuild else []
+        threads = None if settings.builds_on_server else duckdb_build_threads(settings.landing_dir)
         invocation = dbt.cli(
-            ["build", *full, *build_arguments(settings.dbt_target, bool(full_rebuild))], context=context
+            [
+                "build",
+                *full,
+                *build_arguments(settings.dbt_target),
+                *(["--threads", str(threads)] if threads else []),
+            ],
+            context=context,
         )
         try:
             yield from invocation.stream()

@@ -18,16 +18,12 @@ def free_local_port() -> int:
         return probe.getsockname()[1]
 
 
-def build_arguments(target: str, full_rebuild: bool = True) -> list[str]:
+def build_arguments(target: str) -> list[str]:
     """Extra `dbt build` arguments for a refresh on a target. Unit tests check the SQL's logic, not the data,
     so a refresh leaves them out (dbt's advice for production builds): they run on DuckDB in `make check` and
-    in tests/test_dbt_unit_tests.py. PostgreSQL could not name their fixtures anyway (63 characters). An
-    incremental refresh on DuckDB builds on a copy of the published file, whose seeds are this release's (a
-    changed seed rebuilds everything): it leaves the seeds and their tests out too."""
-    arguments = ["--exclude-resource-type", "unit_test"]
-    if target == "duckdb" and not full_rebuild:
-        arguments += ["--exclude-resource-type", "seed"]
-    return arguments
+    in tests/test_dbt_unit_tests.py. PostgreSQL could not name their fixtures anyway (63 characters). Seeds
+    stay in even when incremental: Dagster skips publishing when a dbt asset (a seed) is not materialized."""
+    return ["--exclude-resource-type", "unit_test"]
 
 
 def prepare_landing(target: str, landing_dir: Path) -> str:

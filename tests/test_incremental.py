@@ -98,8 +98,22 @@ def test_several_incremental_days_equal_a_full_rebuild(tiny_settings: Settings, 
             "where task_id like 'T2026%' and modified_at < strptime(substr(task_id, 2, 8), '%Y%m%d')"
         ).fetchone()[0]
         all_leads = con.execute("select count(*) from staging.stg_salesforce__leads").fetchone()[0]
+        # Contacts entered the funnel on their own (a first response) and left it (a lead converted to them).
+        entered = con.execute(
+            """select count(*) from metrics.lead_funnel where person_type = 'contact' and person_id in (
+                   select contact_id from staging.stg_salesforce__campaign_members
+                   where campaign_member_id like 'R2026%')"""
+        ).fetchone()[0]
+        left = con.execute(
+            """select count(*) from staging.stg_salesforce__leads
+               where converted_contact_id in (
+                   select contact_id from staging.stg_salesforce__campaign_members where lead_id is null)
+               and converted_at >= timestamp '2026-11-02'
+               and converted_contact_id not in (select person_id from metrics.lead_funnel)"""
+        ).fetchone()[0]
     assert 0 < recomputed < all_leads / 2
     assert deleted >= len(DAYS) and late >= 1
+    assert entered >= 1 and left >= 1, (entered, left)
     assert_only_new_files_were_read(incremental, landing)
     tests = target / "run" / "shared_metrics" / "models"
     lead_funnel_test = (tests / "marts" / "lead_funnel.yml" / "unique_lead_funnel_person_id.sql").read_text()

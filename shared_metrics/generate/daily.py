@@ -3,10 +3,11 @@
 `python -m shared_metrics.generate.daily --landing DIR --day 2026-11-02` writes one file per table
 (``day-20261102.parquet``) with: new leads and their campaign responses, status changes with their history
 rows, calls to the leads that became MQLs, late updates to old leads and opportunities (some won), rows that
-land late (stamped two days earlier), and deletions (tasks, campaign members and a few leads, whose
-activities and history then point at nothing). The rows are drawn deterministically from the day and the
-existing rows, so the same day on the same landing gives the same file. Incremental refreshes are tested
-and measured with it (the incremental warehouse must equal a full rebuild).
+land late (stamped two days earlier), deletions (tasks, campaign members and a few leads, whose activities and
+history then point at nothing), and contacts entering the funnel on their own (a first response) or leaving
+it (their only response deleted, or a lead converted into them). The rows are drawn deterministically from
+the day and the existing rows, so the same day on the same landing gives the same file. Incremental refreshes
+are tested and measured with it (the incremental warehouse must equal a full rebuild).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ STATUS_CHANGES_SHARE = 1 / 500
 LATE_UPDATES_SHARE = 1 / 2000
 DELETED_ACTIVITIES_SHARE = 1 / 3000
 DELETED_LEADS_SHARE = 1 / 20000
+CONTACT_CHANGES_SHARE = 1 / 10000  # contacts entering or leaving the funnel on their own
 LATE_ARRIVAL_DAYS = 2  # late rows are stamped this many days before the day (inside the refresh lookback)
 
 
@@ -127,13 +129,59 @@ def corrected_leads(day: Day) -> str:
     """
 
 
+# Contacts that are people in the funnel on their own: they responded, and no lead was converted to them.
+CONTACT_PERSONS = """
+    select distinct contact_id as id from current_campaign_member
+    where contact_id is not null and lead_id is null and has_responded
+    and contact_id not in (
+        select converted_contact_id from current_lead where converted_contact_id is not null
+    )
+"""
+
+
+def leads_converted_to_contact_persons(day: Day) -> str:
+    """Open leads converted into a contact that was a person on its own: the contact leaves the funnel (it is
+    the lead's person from now on)."""
+    leads = _sample(
+        "select * from current_lead",
+        "convert" + day.tag,
+        day.count(CONTACT_CHANGES_SHARE),
+        "not is_converted and status in ('Open - Not Contacted', 'Nurturing') "
+        "and id not in (select id from moved_lead union all select id from corrected_lead)",
+    )
+    contacts = _sample(CONTACT_PERSONS, "convertinto" + day.tag, day.count(CONTACT_CHANGES_SHARE))
+    return f"""
+        select lead.* exclude (pair, converted_at) replace (
+            'Closed - Converted' as status,
+            true as is_converted,
+            lead.converted_at as converted_date,
+            contact.id as converted_contact_id,
+            contact.account_id as converted_account_id,
+            lead.converted_at as system_modstamp
+        )
+        from (
+            select
+                *,
+                row_number() over (order by id) as pair,
+                {_stamp(day.day, "convert" + day.tag)} as converted_at
+            from ({leads})
+        ) as lead
+        inner join (
+            select current_contact.*, row_number() over (order by current_contact.id) as pair
+            from ({contacts}) as persons
+            inner join current_contact on persons.id = current_contact.id
+        ) as contact on lead.pair = contact.pair
+    """
+
+
 def deleted_leads(day: Day) -> str:
     """A few unconverted leads deleted: their history and activities then point at nothing."""
     untouched = _sample(
         "select * from current_lead",
         "del" + day.tag,
         day.count(DELETED_LEADS_SHARE),
-        "not is_converted and id not in (select id from moved_lead union all select id from corrected_lead)",
+        "not is_converted and id not in (select id from moved_lead union all select id from corrected_lead "
+        "union all select id from converted_lead)",
     )
     return f"""
         select * replace (true as is_deleted, {_stamp(day.day, "del" + day.tag)} as system_modstamp)
@@ -144,7 +192,8 @@ def deleted_leads(day: Day) -> str:
 def lead_rows(day: Day) -> str:
     return (
         "select * from new_lead union all by name select * from moved_lead "
-        "union all by name select * from corrected_lead union all by name select * from deleted_lead"
+        "union all by name select * from corrected_lead union all by name select * from converted_lead "
+        "union all by name select * from deleted_lead"
     )
 
 
@@ -202,9 +251,28 @@ def task_rows(day: Day) -> str:
 
 
 def campaign_member_rows(day: Day) -> str:
-    """New leads respond to the campaign their template responded to; some responses are deleted."""
+    """New leads respond to the campaign their template responded to; some responses are deleted. Contacts
+    enter the funnel on their own (a first response) and leave it (their only response deleted)."""
     deleted = _sample(
         "select * from current_campaign_member", "delmember" + day.tag, day.count(DELETED_ACTIVITIES_SHARE)
+    )
+    first_responders = _sample(
+        "select * from current_contact",
+        "respond" + day.tag,
+        day.count(CONTACT_CHANGES_SHARE),
+        "id not in (select contact_id from current_campaign_member where contact_id is not null) "
+        "and id not in (select converted_contact_id from current_lead "
+        "where converted_contact_id is not null)",
+    )
+    only_responses = _sample(
+        "select * from current_campaign_member",
+        "unrespond" + day.tag,
+        day.count(CONTACT_CHANGES_SHARE),
+        f"""contact_id in ({CONTACT_PERSONS}) and lead_id is null
+        and contact_id in (
+            select contact_id from current_campaign_member group by contact_id having count(*) = 1
+        )
+        and contact_id not in (select converted_contact_id from converted_lead)""",
     )
     return f"""
         select member.* replace (
@@ -217,8 +285,28 @@ def campaign_member_rows(day: Day) -> str:
         from current_campaign_member as member
         inner join new_lead on 'N{day.tag}-' || member.lead_id = new_lead.id
         union all by name
+        select template.* replace (
+            'R{day.tag}-' || contact.id as id,
+            null as lead_id,
+            contact.id as contact_id,
+            cast(contact.responded_at as date) as first_responded_date,
+            contact.responded_at as created_date,
+            false as is_deleted,
+            contact.responded_at as system_modstamp
+        )
+        from (
+            select id, {_stamp(day.day, "respond" + day.tag)} as responded_at from ({first_responders})
+        ) as contact
+        cross join (
+            select * from current_campaign_member where has_responded and lead_id is null limit 1
+        ) as template
+        union all by name
         select * replace (true as is_deleted, {_stamp(day.day, "delmember" + day.tag)} as system_modstamp)
-        from ({deleted})
+        from (
+            select * from ({deleted})
+            union
+            select * from ({only_responses})
+        )
     """
 
 
@@ -269,6 +357,7 @@ LEAD_CHANGES = {
     "new_lead": new_leads,
     "moved_lead": moved_leads,
     "corrected_lead": corrected_leads,
+    "converted_lead": leads_converted_to_contact_persons,
     "deleted_lead": deleted_leads,
 }
 # One query per landed table.
@@ -288,7 +377,7 @@ def land_day(landing_dir: Path, day: dt.date) -> dict[str, int]:
     for table in TABLES:
         files = sql_literal(glob_literal(landing_dir / table) + "/*.parquet")
         con.execute(f"create view landed_{table} as select * from read_parquet({files}, union_by_name=true)")
-    for table in ("lead", "task", "campaign_member", "opportunity"):
+    for table in ("lead", "task", "campaign_member", "opportunity", "contact"):
         con.execute(f"create temp table current_{table} as {_current(table)}")
     landing_day = Day(day, con.execute("select count(*) from current_lead").fetchone()[0])
     for name, changes in LEAD_CHANGES.items():
